@@ -1,0 +1,103 @@
+// Package kb holds the shared vocabulary of kbbot: articles, their sections,
+// and the answers a search gives. It imports nothing of Slack or Bleve.
+package kb
+
+import "time"
+
+// Article is one knowledge file, parsed.
+type Article struct {
+	Path     string    // path relative to the knowledge folder, with forward slashes
+	Title    string    // from front matter, <title>, a first line, or the file name
+	Tags     []string  // front-matter tags
+	Aliases  []string  // other names for the topic
+	URL      string    // canonical URL from front matter, if any
+	Owner    string    // front-matter owner, if any
+	Updated  time.Time // front-matter updated date, zero if unknown
+	Sections []Section // in document order
+	Hash     string    // content hash of the source file
+}
+
+// Section is one passage of an article: the text under one heading.
+type Section struct {
+	Heading string   // the section's own heading ("" for the lead)
+	Path    []string // heading path from the top, e.g. ["Caching", "TTLs"]
+	Anchor  string   // URL fragment for the heading ("" for the lead)
+	Text    string   // clean plain text, paragraphs separated by blank lines
+}
+
+// Fragment is a piece of an excerpt; Match marks words that matched the question.
+type Fragment struct {
+	Text  string `json:"text"`
+	Match bool   `json:"match,omitempty"`
+}
+
+// Excerpt is a short passage cut around the best-matching sentences.
+type Excerpt []Fragment
+
+// Plain returns the excerpt's text without highlight marks.
+func (e Excerpt) Plain() string {
+	n := 0
+	for _, f := range e {
+		n += len(f.Text)
+	}
+	b := make([]byte, 0, n)
+	for _, f := range e {
+		b = append(b, f.Text...)
+	}
+	return string(b)
+}
+
+// Result is one article that answers a question, with its best section.
+type Result struct {
+	Title   string
+	Section string // heading of the best section ("" for the lead)
+	Path    string // relative path of the article
+	URL     string // link to the source
+	Tags    []string
+	Updated time.Time
+	Excerpt Excerpt
+	Score   float64
+}
+
+// Answer is what a search returns for one question.
+type Answer struct {
+	Question string   // the question as asked
+	Kind     Kind     // what sort of question it was
+	Results  []Result // best first; empty means "I don't know"
+}
+
+// Kind tells a real question from small talk.
+type Kind int
+
+const (
+	KindQuestion Kind = iota // a question to search for
+	KindGreeting             // "hi", "hello", "thanks"...
+	KindHelp                 // "help", "what can you do"
+	KindEmpty                // nothing left after cleanup
+)
+
+// Answered reports whether the answer has any results.
+func (a Answer) Answered() bool { return len(a.Results) > 0 }
+
+// Stats describes the index that answers questions.
+type Stats struct {
+	Articles    int
+	Sections    int
+	Topics      []Topic
+	IndexedAt   time.Time
+	IndexBytes  int64
+	Skipped     []Skip
+	LastOutcome string
+}
+
+// Topic is a tag or title and how many articles carry it.
+type Topic struct {
+	Name     string
+	Articles int
+}
+
+// Skip records a knowledge file that was not indexed, and why.
+type Skip struct {
+	Path   string
+	Reason string
+}
