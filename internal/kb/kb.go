@@ -101,3 +101,21 @@ type Skip struct {
 	Path   string
 	Reason string
 }
+
+// Report summarises one (re)index run.
+type Report struct {
+	Full     bool          // a full rebuild rather than an incremental update
+	Articles int           // articles in the index afterwards
+	Sections int           // sections in the index afterwards
+	Added    []string      // paths of articles new since the last index
+	Changed  []string      // paths whose content changed
+	Removed  []string      // paths no longer in the folder
+	Skipped  []Skip        // files not indexed, with reasons
+	Duration time.Duration // wall time of the run
+}
+
+// Progress is a step of an index run, for progress bars and Slack updates.
+type Progress struct {
+	Done, Total int    // files read so far, files to read
+	Path        string // file just read
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+	"github.com/rs/zerolog"
+
+	"github.com/kbbot/kbbot/internal/config"
+)
+
+// exitCode ends the process with a status and no further message (usage
+// errors have already been printed).
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// env is what every subcommand gets: its arguments, the environment and the
+// standard streams. Nothing reads the process environment directly.
+type env struct {
+	args   []string
+	getenv config.Getenv
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+type command struct {
+	summary string
+	run     func(ctx context.Context, e env) error
+}
+
+var commands = map[string]command{}
+
+func register(name, summary string, run func(ctx context.Context, e env) error) {
+	commands[name] = command{summary: summary, run: run}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) < 2 {
+		usage(stderr)
+		return exitCode(2)
+	}
+	name := args[1]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(args) > 2 {
+			if c, ok := commands[args[2]]; ok {
+				return c.run(ctx, env{args: []string{"-h"}, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stdout})
+			}
+		}
+		usage(stdout)
+		return nil
+	}
+	c, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "kbbot: unknown command %q\n\n", name)
+		usage(stderr)
+		return exitCode(2)
+	}
+	return c.run(ctx, env{args: args[2:], getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr})
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "kbbot answers backend-development questions in Slack from a folder of knowledge articles.")
+	fmt.Fprintln(w, "\nUsage: kbbot COMMAND [flags]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-11s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'kbbot COMMAND -h' for a command's flags. Settings come from the environment and .env (see .env.example).")
+}
+
+// parseFlags parses a subcommand's flags; -h prints usage and exits 0, a bad
+// flag prints usage and exits 2.
+func parseFlags(fs *flag.FlagSet, e env, synopsis string) error {
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: kbbot %s %s\n", fs.Name(), synopsis)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(e.args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitCode(0)
+		}
+		return exitCode(2)
+	}
+	return nil
+}
+
+// loadConfig layers .env under the environment and validates it.
+func loadConfig(e env) (config.Config, error) {
+	getenv, err := config.Layer(e.getenv, envFile(e.getenv))
+	if err != nil {
+		return config.Config{}, err
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return cfg, fmt.Errorf("configuration:\n%w", err)
+	}
+	return cfg, nil
+}
+
+func envFile(getenv config.Getenv) string {
+	if p := getenv("KBBOT_ENV_FILE"); p != "" {
+		return p
+	}
+	return ".env"
+}
+
+// newLogger builds the injected logger: JSON by default, console on a terminal.
+func newLogger(cfg config.Config, w io.Writer) zerolog.Logger {
+	level, err := zerolog.ParseLevel(cfg.LogLevel)
+	if err != nil {
+		level = zerolog.InfoLevel
+	}
+	console := cfg.LogFormat == "console"
+	if cfg.LogFormat == "auto" {
+		if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+			console = true
+		}
+	}
+	if console {
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: "15:04:05"}
+	}
+	return zerolog.New(w).Level(level).With().Timestamp().Logger()
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd())
+}
+
+var _ = strings.TrimSpace

@@ -1,0 +1,232 @@
+// Package config loads kbbot's settings from the environment and a .env file,
+// and validates them all at once with errors that name the variable.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
+)
+
+// Config is every setting kbbot reads. Defaults live in Defaults.
+type Config struct {
+	// Slack
+	BotToken        string // SLACK_BOT_TOKEN, xoxb-
+	AppToken        string // SLACK_APP_TOKEN, xapp-
+	APIURL          string // SLACK_API_URL, must end with "/"
+	SlashCommand    string // SLASH_COMMAND
+	AdminUserIDs    []string
+	AdminsFromSlack bool // ADMINS_FROM_SLACK: workspace admins (users.info is_admin) count as admins
+
+	// Knowledge and search
+	KnowledgeDir     string
+	IndexDir         string
+	KnowledgeBaseURL string
+	SynonymsFile     string
+	MaxResults       int
+	ExcerptChars     int
+	MaxFileBytes     int64
+
+	// Reindexing
+	WatchKnowledge bool
+	WatchDebounce  time.Duration
+	PollInterval   time.Duration
+
+	// Operations
+	HTTPAddr       string
+	PlaygroundAddr string
+	LogLevel       string
+	LogFormat      string // json, console, or auto
+	ShutdownGrace  time.Duration
+}
+
+// Defaults are the values used when a variable is unset. .env.example mirrors them.
+var Defaults = map[string]string{
+	"SLACK_API_URL":      "https://slack.com/api/",
+	"SLASH_COMMAND":      "/kb",
+	"ADMIN_USER_IDS":     "",
+	"ADMINS_FROM_SLACK":  "false",
+	"KNOWLEDGE_DIR":      "./knowledge",
+	"INDEX_DIR":          "./data/index",
+	"KNOWLEDGE_BASE_URL": "",
+	"SYNONYMS_FILE":      "",
+	"MAX_RESULTS":        "3",
+	"EXCERPT_CHARS":      "500",
+	"MAX_FILE_BYTES":     "5242880",
+	"WATCH_KNOWLEDGE":    "true",
+	"WATCH_DEBOUNCE":     "2s",
+	"POLL_INTERVAL":      "60s",
+	"HTTP_ADDR":          "127.0.0.1:8080",
+	"PLAYGROUND_ADDR":    "127.0.0.1:3000",
+	"LOG_LEVEL":          "info",
+	"LOG_FORMAT":         "auto",
+	"SHUTDOWN_GRACE":     "10s",
+}
+
+// Getenv looks a variable up; os.Getenv and a map lookup both fit.
+type Getenv func(string) string
+
+// Layer returns a Getenv that reads getenv first and falls back to the
+// values in the .env file at path (if it exists). The process environment is
+// never modified. A .env that exists but cannot be parsed is an error.
+func Layer(getenv Getenv, path string) (Getenv, error) {
+	vals, err := godotenv.Read(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return getenv, nil
+		}
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return func(k string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return vals[k]
+	}, nil
+}
+
+// Load reads every setting, applying defaults, and validates the ones that
+// every command needs. Slack tokens are checked by ValidateSlack, since only
+// serve needs them.
+func Load(getenv Getenv) (Config, error) {
+	get := func(k string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		return Defaults[k]
+	}
+	var errs []error
+	intVar := func(k string, min int) int {
+		n, err := strconv.Atoi(get(k))
+		if err != nil || n < min {
+			errs = append(errs, fmt.Errorf("%s: want a whole number >= %d, got %q", k, min, get(k)))
+			return 0
+		}
+		return n
+	}
+	boolVar := func(k string) bool {
+		b, err := strconv.ParseBool(get(k))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: want true or false, got %q", k, get(k)))
+		}
+		return b
+	}
+	durVar := func(k string) time.Duration {
+		d, err := time.ParseDuration(get(k))
+		if err != nil || d < 0 {
+			errs = append(errs, fmt.Errorf("%s: want a duration such as 5s or 2m, got %q", k, get(k)))
+		}
+		return d
+	}
+	addrVar := func(k string) string {
+		v := get(k)
+		if _, _, err := net.SplitHostPort(v); err != nil {
+			errs = append(errs, fmt.Errorf("%s: want host:port such as 127.0.0.1:8080, got %q", k, v))
+		}
+		return v
+	}
+	c := Config{
+		BotToken:         strings.TrimSpace(getenv("SLACK_BOT_TOKEN")),
+		AppToken:         strings.TrimSpace(getenv("SLACK_APP_TOKEN")),
+		APIURL:           get("SLACK_API_URL"),
+		SlashCommand:     get("SLASH_COMMAND"),
+		AdminsFromSlack:  boolVar("ADMINS_FROM_SLACK"),
+		KnowledgeDir:     get("KNOWLEDGE_DIR"),
+		IndexDir:         get("INDEX_DIR"),
+		KnowledgeBaseURL: get("KNOWLEDGE_BASE_URL"),
+		SynonymsFile:     get("SYNONYMS_FILE"),
+		MaxResults:       intVar("MAX_RESULTS", 1),
+		ExcerptChars:     intVar("EXCERPT_CHARS", 80),
+		MaxFileBytes:     int64(intVar("MAX_FILE_BYTES", 1)),
+		WatchKnowledge:   boolVar("WATCH_KNOWLEDGE"),
+		WatchDebounce:    durVar("WATCH_DEBOUNCE"),
+		PollInterval:     durVar("POLL_INTERVAL"),
+		HTTPAddr:         addrVar("HTTP_ADDR"),
+		PlaygroundAddr:   addrVar("PLAYGROUND_ADDR"),
+		LogLevel:         strings.ToLower(get("LOG_LEVEL")),
+		LogFormat:        strings.ToLower(get("LOG_FORMAT")),
+		ShutdownGrace:    durVar("SHUTDOWN_GRACE"),
+	}
+	for _, id := range strings.FieldsFunc(get("ADMIN_USER_IDS"), func(r rune) bool { return r == ',' || r == ' ' }) {
+		if !validUserID(id) {
+			errs = append(errs, fmt.Errorf("ADMIN_USER_IDS: %q is not a Slack user ID (they look like U012ABCDEF)", id))
+			continue
+		}
+		c.AdminUserIDs = append(c.AdminUserIDs, id)
+	}
+	if c.MaxResults > 10 {
+		errs = append(errs, fmt.Errorf("MAX_RESULTS: at most 10, got %d", c.MaxResults))
+	}
+	if !strings.HasPrefix(c.SlashCommand, "/") || strings.ContainsAny(c.SlashCommand, " \t") {
+		errs = append(errs, fmt.Errorf("SLASH_COMMAND: want a command such as /kb, got %q", c.SlashCommand))
+	}
+	if !strings.HasPrefix(c.APIURL, "http://") && !strings.HasPrefix(c.APIURL, "https://") {
+		errs = append(errs, fmt.Errorf("SLACK_API_URL: want an http(s) URL, got %q", c.APIURL))
+	} else if !strings.HasSuffix(c.APIURL, "/") {
+		c.APIURL += "/" // slack-go appends the method name directly
+	}
+	if u := c.KnowledgeBaseURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		errs = append(errs, fmt.Errorf("KNOWLEDGE_BASE_URL: want an http(s) URL, got %q", u))
+	}
+	switch c.LogLevel {
+	case "trace", "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("LOG_LEVEL: want one of debug, info, warn, error, got %q", c.LogLevel))
+	}
+	switch c.LogFormat {
+	case "auto", "json", "console":
+	default:
+		errs = append(errs, fmt.Errorf("LOG_FORMAT: want auto, json or console, got %q", c.LogFormat))
+	}
+	return c, errors.Join(errs...)
+}
+
+// HasSlackTokens reports whether either Slack token is set.
+func (c Config) HasSlackTokens() bool { return c.BotToken != "" || c.AppToken != "" }
+
+// ValidateSlack checks the two tokens serve needs. Error messages name the
+// variable and say where to get the token, and never contain the token.
+func (c Config) ValidateSlack() error {
+	var errs []error
+	switch {
+	case c.BotToken == "":
+		errs = append(errs, errors.New("SLACK_BOT_TOKEN: not set; copy the Bot User OAuth Token (xoxb-...) from your app's OAuth & Permissions page"))
+	case !strings.HasPrefix(c.BotToken, "xoxb-"):
+		errs = append(errs, errors.New("SLACK_BOT_TOKEN: must start with xoxb-; use the Bot User OAuth Token from your app's OAuth & Permissions page"))
+	}
+	switch {
+	case c.AppToken == "":
+		errs = append(errs, errors.New("SLACK_APP_TOKEN: not set; create an app-level token (xapp-...) with the connections:write scope under Basic Information > App-Level Tokens"))
+	case !strings.HasPrefix(c.AppToken, "xapp-"):
+		errs = append(errs, errors.New("SLACK_APP_TOKEN: must start with xapp-; create an app-level token with the connections:write scope under Basic Information > App-Level Tokens"))
+	}
+	return errors.Join(errs...)
+}
+
+// IsAdmin reports whether a Slack user ID is in ADMIN_USER_IDS.
+func (c Config) IsAdmin(userID string) bool {
+	for _, id := range c.AdminUserIDs {
+		if id == userID {
+			return true
+		}
+	}
+	return false
+}
+
+func validUserID(id string) bool {
+	if len(id) < 3 || len(id) > 20 || (id[0] != 'U' && id[0] != 'W') {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
