@@ -1,0 +1,353 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/kbbot/kbbot/internal/kb"
+)
+
+// MaxQuestionRunes bounds the text that reaches the index: a longer question
+// is cut (at a word) rather than refused, so a pasted paragraph still works
+// and can never cost a multi-second query.
+const MaxQuestionRunes = 300
+
+// maxTerms caps distinct search terms for the same reason.
+const maxTerms = 24
+
+var wordRE = regexp.MustCompile(`[\p{L}\p{N}]+(?:[_'’.\-+#][\p{L}\p{N}]+)*[+#]*`)
+
+// queryStop are words that carry no topic in a question. The index's own
+// English stop list removes most function words; these are question words
+// and politeness that it keeps.
+var queryStop = map[string]bool{
+	"what": true, "whats": true, "what's": true, "how": true, "why": true, "when": true, "where": true,
+	"which": true, "who": true, "whom": true, "does": true, "do": true, "did": true, "can": true,
+	"could": true, "should": true, "would": true, "i": true, "me": true, "my": true, "we": true,
+	"our": true, "you": true, "your": true, "please": true, "explain": true, "tell": true,
+	"about": true, "is": true, "are": true, "a": true, "an": true, "the": true, "of": true,
+	"to": true, "in": true, "on": true, "for": true, "with": true, "and": true, "or": true,
+	"it": true, "its": true, "be": true, "there": true, "mean": true, "means": true,
+	"need": true, "know": true, "use": true, "using": true, "get": true, "make": true,
+	"difference": true, "between": true, "e.g": true, "eg": true, "kind": true, "kinds": true,
+	"way": true, "ways": true, "some": true, "any": true, "thing": true, "things": true,
+	"like": true, "such": true, "good": true, "best": true, "work": true, "works": true,
+}
+
+var greetingRE = regexp.MustCompile(`^(hi|hello|hey|hiya|yo|howdy|hola|good (morning|afternoon|evening)|thanks|thank you|thx|ty|cheers|ok|okay|cool|great)( (there|kbbot|bot|all|everyone|a lot|so much))?[!. ]*$`)
+var helpRE = regexp.MustCompile(`^(help|\?|usage|commands|what can you do|how do i use (this|you|kbbot)|what do you know|who are you)[?!. ]*$`)
+
+// Classify tells small talk and help requests from questions.
+func Classify(q string) kb.Kind {
+	t := strings.ToLower(strings.Join(strings.Fields(q), " "))
+	t = strings.TrimFunc(t, func(r rune) bool { return unicode.IsPunct(r) && r != '?' || unicode.IsSpace(r) })
+	switch {
+	case len(wordRE.FindAllString(t, -1)) == 0 && t != "?":
+		return kb.KindEmpty
+	case helpRE.MatchString(t):
+		return kb.KindHelp
+	case greetingRE.MatchString(t):
+		return kb.KindGreeting
+	}
+	return kb.KindQuestion
+}
+
+// term is one distinct word of the question as the index sees it.
+type term struct {
+	word     string   // as typed, lower-case
+	stem     string   // analysed form ("" if the analyser drops it)
+	synonyms []string // other words to search for
+	idf      float64
+}
+
+// terms extracts the question's searchable words. User text is only ever
+// tokenised into words and analysed; it never reaches a query parser.
+func (ix *Index) terms(q string) []term {
+	if r := []rune(q); len(r) > MaxQuestionRunes {
+		q = string(r[:MaxQuestionRunes])
+	}
+	var out []term
+	seen := map[string]bool{}
+	for _, w := range wordRE.FindAllString(strings.ToLower(q), -1) {
+		w = strings.Trim(w, ".'’-")
+		if w == "" || queryStop[w] || len(out) >= maxTerms {
+			continue
+		}
+		stem := ix.stem(w)
+		syn := ix.opts.Synonyms.Of(w)
+		if stem == "" && len(syn) == 0 {
+			continue
+		}
+		key := stem
+		if key == "" {
+			key = w
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, term{word: w, stem: stem, synonyms: syn})
+	}
+	return out
+}
+
+// stem runs one word through the index analyser; multi-token words (such as
+// "blue-green") come back space-joined.
+func (ix *Index) stem(w string) string {
+	toks := ix.analyzer.Analyze([]byte(w))
+	parts := make([]string, 0, len(toks))
+	for _, t := range toks {
+		parts = append(parts, string(t.Term))
+	}
+	return strings.Join(parts, " ")
+}
+
+// buildQuery is a disjunction with one clause per question word, each a
+// disjunction over the fields (title, heading, body, tags) and the word's
+// synonyms. Bleve multiplies a disjunction's score by the share of clauses
+// that matched, which rewards passages covering more of the question.
+func (ix *Index) buildQuery(ts []term, s Settings) query.Query {
+	var clauses []query.Query
+	fieldQ := func(text string, boost float64) query.Query {
+		var fs []query.Query
+		add := func(field string, b float64) {
+			if b <= 0 {
+				return
+			}
+			m := bleve.NewMatchQuery(text)
+			m.SetField(field)
+			m.SetBoost(b * boost)
+			fs = append(fs, m)
+		}
+		add(fieldBody, 1)
+		add(fieldTitle, s.TitleBoost)
+		add(fieldHeading, s.HeadingBoost)
+		add(fieldTags, s.TagsBoost)
+		return bleve.NewDisjunctionQuery(fs...)
+	}
+	for _, t := range ts {
+		var alts []query.Query
+		if t.stem != "" {
+			alts = append(alts, fieldQ(t.word, 1))
+		}
+		for _, syn := range t.synonyms {
+			alts = append(alts, fieldQ(syn, s.SynonymBoost))
+		}
+		if len(alts) == 1 {
+			clauses = append(clauses, alts[0])
+		} else if len(alts) > 1 {
+			clauses = append(clauses, bleve.NewDisjunctionQuery(alts...))
+		}
+	}
+	q := query.Query(bleve.NewDisjunctionQuery(clauses...))
+	if s.PhraseBoost > 0 && len(ts) > 1 {
+		words := make([]string, len(ts))
+		for i, t := range ts {
+			words[i] = t.word
+		}
+		p := bleve.NewMatchPhraseQuery(strings.Join(words, " "))
+		p.SetField(fieldBody)
+		p.SetBoost(s.PhraseBoost)
+		q = bleve.NewDisjunctionQuery(q, p)
+	}
+	return q
+}
+
+// Ask answers a question with up to limit articles, best first. No results
+// means the knowledge base does not cover the question.
+func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error) {
+	ans := kb.Answer{Question: q, Kind: Classify(q)}
+	if ans.Kind != kb.KindQuestion {
+		return ans, nil
+	}
+	if limit <= 0 {
+		limit = 3
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return ans, errClosed
+	}
+	s := ix.opts.Settings
+	ts := ix.terms(q)
+	if len(ts) == 0 {
+		ans.Kind = kb.KindEmpty
+		return ans, nil
+	}
+	req := bleve.NewSearchRequestOptions(ix.buildQuery(ts, s), s.Candidates, 0, false)
+	req.Score = "" // default scoring
+	res, err := ix.bl.SearchInContext(ctx, req)
+	if err != nil {
+		return ans, fmt.Errorf("search: %w", err)
+	}
+	ix.setIDF(ts)
+	seen := map[int]bool{}
+	for _, h := range res.Hits {
+		p, ok := ix.passages[h.ID]
+		if !ok || seen[p.art] {
+			continue
+		}
+		seen[p.art] = true
+		a := &ix.arts[p.art]
+		cov, matched := ix.coverage(ts, a, p)
+		if len(ans.Results) == 0 && cov < s.MinCoverage {
+			// The best match leaves most of the question unexplained: say so
+			// rather than show something loosely related.
+			return ans, nil
+		}
+		if cov < s.MinCoverage/2 {
+			continue
+		}
+		sec := a.Sections[p.sec]
+		ans.Results = append(ans.Results, kb.Result{
+			Title:   a.Title,
+			Section: sec.Heading,
+			Path:    a.Path,
+			URL:     ix.link(a, sec),
+			Tags:    a.Tags,
+			Updated: a.Updated,
+			Excerpt: ix.excerpt(p.text, matched, ix.opts.ExcerptChars),
+			Score:   h.Score,
+		})
+		if len(ans.Results) >= limit {
+			break
+		}
+	}
+	return ans, nil
+}
+
+// setIDF weighs each term by rarity in the body field; a word the index has
+// never seen gets the highest weight.
+func (ix *Index) setIDF(ts []term) {
+	n := ix.docCount
+	maxIDF := math.Log(1 + (n+1)/1)
+	for i := range ts {
+		if ts[i].stem == "" {
+			ts[i].idf = maxIDF
+			continue
+		}
+		df := 0.0
+		for _, st := range strings.Fields(ts[i].stem) {
+			d := ix.docFreq(st)
+			if df == 0 || d < df {
+				df = d
+			}
+		}
+		ts[i].idf = math.Log(1 + (n+1)/(df+1))
+	}
+}
+
+func (ix *Index) docFreq(stem string) float64 {
+	dict, err := ix.bl.FieldDictRange(fieldBody, []byte(stem), []byte(stem))
+	if err != nil {
+		return 0
+	}
+	defer dict.Close()
+	e, err := dict.Next()
+	if err != nil || e == nil || e.Term != stem {
+		return 0
+	}
+	return float64(e.Count)
+}
+
+// coverage is the IDF-weighted share of question terms found in the article's
+// title, tags or the passage (directly or through a synonym), and the set of
+// analysed terms to highlight.
+func (ix *Index) coverage(ts []term, a *kb.Article, p passage) (float64, map[string]bool) {
+	have := map[string]bool{}
+	add := func(text string) {
+		for _, t := range ix.analyzer.Analyze([]byte(text)) {
+			have[string(t.Term)] = true
+		}
+	}
+	add(a.Title)
+	add(strings.Join(a.Tags, " "))
+	add(strings.Join(a.Aliases, " "))
+	add(strings.Join(a.Sections[p.sec].Path, " "))
+	add(p.text)
+	contains := func(phrase string) bool {
+		parts := strings.Fields(phrase)
+		if len(parts) == 0 {
+			return false
+		}
+		for _, x := range parts {
+			if !have[x] {
+				return false
+			}
+		}
+		return true
+	}
+	var got, total float64
+	matched := map[string]bool{}
+	for _, t := range ts {
+		total += t.idf
+		hit := false
+		if t.stem != "" && contains(t.stem) {
+			hit = true
+			for _, x := range strings.Fields(t.stem) {
+				matched[x] = true
+			}
+		}
+		for _, syn := range t.synonyms {
+			st := ix.stem(syn)
+			if st != "" && contains(st) {
+				hit = true
+				for _, x := range strings.Fields(st) {
+					matched[x] = true
+				}
+			}
+		}
+		if hit {
+			got += t.idf
+		}
+	}
+	if total == 0 {
+		return 0, matched
+	}
+	return got / total, matched
+}
+
+// link is the source URL: front-matter url, else base URL + path + anchor,
+// else the relative path (+ anchor).
+func (ix *Index) link(a *kb.Article, s kb.Section) string {
+	if a.URL != "" {
+		return a.URL
+	}
+	frag := ""
+	if s.Anchor != "" {
+		frag = "#" + s.Anchor
+	}
+	if b := ix.opts.BaseURL; b != "" {
+		return strings.TrimRight(b, "/") + "/" + a.Path + frag
+	}
+	return a.Path + frag
+}
+
+// topics counts articles per tag, most common first.
+func topics(arts []kb.Article) []kb.Topic {
+	count := map[string]int{}
+	for _, a := range arts {
+		for _, t := range a.Tags {
+			count[strings.ToLower(t)]++
+		}
+	}
+	out := make([]kb.Topic, 0, len(count))
+	for k, v := range count {
+		out = append(out, kb.Topic{Name: k, Articles: v})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Articles != out[j].Articles {
+			return out[i].Articles > out[j].Articles
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}

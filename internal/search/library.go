@@ -1,0 +1,408 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/kbbot/kbbot/internal/kb"
+	"github.com/kbbot/kbbot/internal/knowledge"
+)
+
+// Library owns the live index generation for a knowledge folder. It answers
+// from the current generation while a new one is built beside it, then swaps
+// the new one in atomically. It is safe for concurrent use.
+type Library struct {
+	knowledgeDir string
+	root         string // INDEX_DIR: holds generations and the CURRENT pointer
+	load         knowledge.Options
+	opts         Options
+	log          zerolog.Logger
+
+	cur atomic.Pointer[Index]
+
+	mu      sync.Mutex // guards the fields below
+	running *run       // the reindex in progress, if any
+	next    *run       // a reindex queued behind it, joined by later callers
+	last    kb.Report
+	lastErr error
+	lastAt  time.Time
+}
+
+type run struct {
+	full   bool
+	done   chan struct{}
+	report kb.Report
+	err    error
+}
+
+// LibraryOptions configure a Library.
+type LibraryOptions struct {
+	KnowledgeDir string
+	IndexDir     string
+	Load         knowledge.Options
+	Search       Options
+	Logger       zerolog.Logger
+}
+
+const currentFile = "CURRENT"
+
+// NewLibrary prepares a library; call Open before asking.
+func NewLibrary(o LibraryOptions) *Library {
+	return &Library{knowledgeDir: o.KnowledgeDir, root: o.IndexDir, load: o.Load, opts: o.Search.withDefaults(), log: o.Logger.With().Str("component", "search").Logger()}
+}
+
+// Open loads the current generation, or builds one when it is missing,
+// corrupt or was built with other settings (logging why).
+func (l *Library) Open(ctx context.Context) error {
+	ix, err := l.openCurrent()
+	if err == nil {
+		l.cur.Store(ix)
+		l.log.Info().Str("index", ix.Dir()).Int("articles", len(ix.arts)).Msg("index opened")
+		return nil
+	}
+	l.log.Warn().Err(err).Str("index_dir", l.root).Msg("no usable index; rebuilding from the knowledge folder")
+	_, err = l.Reindex(ctx, nil)
+	return err
+}
+
+func (l *Library) openCurrent() (*Index, error) {
+	b, err := os.ReadFile(filepath.Join(l.root, currentFile))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", currentFile, err)
+	}
+	name := strings.TrimSpace(string(b))
+	if name == "" || strings.ContainsAny(name, `/\`) {
+		return nil, fmt.Errorf("%s names no generation", currentFile)
+	}
+	return Open(filepath.Join(l.root, name), l.opts)
+}
+
+// Ready reports whether questions can be answered.
+func (l *Library) Ready() bool { return l.cur.Load() != nil }
+
+// Ask answers from the current generation.
+func (l *Library) Ask(ctx context.Context, q string, limit int) (kb.Answer, error) {
+	for i := 0; i < 3; i++ {
+		ix := l.cur.Load()
+		if ix == nil {
+			return kb.Answer{Question: q, Kind: Classify(q)}, ErrNotReady
+		}
+		ans, err := ix.Ask(ctx, q, limit)
+		if errors.Is(err, errClosed) {
+			continue // swapped under us: ask the new generation
+		}
+		return ans, err
+	}
+	return kb.Answer{Question: q}, errClosed
+}
+
+// ErrNotReady means no index has been loaded yet.
+var ErrNotReady = errors.New("search index not ready")
+
+// Stats describes the current generation and the last reindex.
+func (l *Library) Stats() kb.Stats {
+	var st kb.Stats
+	if ix := l.cur.Load(); ix != nil {
+		st = ix.Stats()
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch {
+	case l.lastAt.IsZero():
+		st.LastOutcome = "no reindex since start"
+	case l.lastErr != nil:
+		st.LastOutcome = fmt.Sprintf("failed at %s: %v", l.lastAt.Format(time.RFC3339), l.lastErr)
+	default:
+		st.LastOutcome = fmt.Sprintf("ok at %s: %d articles in %s", l.lastAt.Format(time.RFC3339), l.last.Articles, l.last.Duration.Round(time.Millisecond))
+	}
+	return st
+}
+
+// Close closes the current generation.
+func (l *Library) Close() error {
+	if ix := l.cur.Swap(nil); ix != nil {
+		return ix.Close()
+	}
+	return nil
+}
+
+// Reindex brings the index up to date with the knowledge folder: changed
+// files only when the current generation is compatible, a full rebuild
+// otherwise. Calls that arrive while one runs are coalesced into a single
+// follow-up run, whose result they all share.
+func (l *Library) Reindex(ctx context.Context, progress func(kb.Progress)) (kb.Report, error) {
+	return l.request(ctx, false, progress)
+}
+
+// Rebuild is Reindex that always builds a new index from every file.
+func (l *Library) Rebuild(ctx context.Context, progress func(kb.Progress)) (kb.Report, error) {
+	return l.request(ctx, true, progress)
+}
+
+func (l *Library) request(ctx context.Context, full bool, progress func(kb.Progress)) (kb.Report, error) {
+	l.mu.Lock()
+	var r *run
+	switch {
+	case l.running == nil:
+		r = &run{done: make(chan struct{}), full: full}
+		l.running = r
+		go l.execute(r, progress)
+	case l.next == nil:
+		r = &run{done: make(chan struct{}), full: full}
+		l.next = r
+	default:
+		r = l.next
+		r.full = r.full || full
+	}
+	l.mu.Unlock()
+	select {
+	case <-r.done:
+		return r.report, r.err
+	case <-ctx.Done():
+		return kb.Report{}, ctx.Err()
+	}
+}
+
+func (l *Library) execute(r *run, progress func(kb.Progress)) {
+	for r != nil {
+		// A reindex is not cancelled by the caller leaving: a half-done
+		// build is thrown away anyway, and others may be waiting on it.
+		r.report, r.err = l.reindex(context.Background(), r.full, progress)
+		progress = nil
+		l.mu.Lock()
+		l.lastAt, l.last, l.lastErr = time.Now(), r.report, r.err
+		close(r.done)
+		r = l.next
+		l.next = nil
+		l.running = r
+		l.mu.Unlock()
+	}
+}
+
+func (l *Library) reindex(ctx context.Context, full bool, progress func(kb.Progress)) (kb.Report, error) {
+	start := time.Now()
+	if err := os.MkdirAll(l.root, 0o755); err != nil {
+		return kb.Report{}, fmt.Errorf("create index dir: %w", err)
+	}
+	unlock, err := lockDir(l.root)
+	if err != nil {
+		return kb.Report{}, err
+	}
+	defer unlock()
+	files, skips, err := knowledge.Scan(l.knowledgeDir, l.load)
+	if err != nil {
+		return kb.Report{}, err
+	}
+	old := l.cur.Load()
+	if old == nil {
+		// Another process (kbbot index) may have built one meanwhile.
+		if ix, err := l.openCurrent(); err == nil {
+			old = ix
+			l.cur.Store(ix)
+		}
+	}
+	var (
+		ix  *Index
+		rep kb.Report
+	)
+	if old != nil && !full {
+		ix, rep, err = l.update(ctx, old, files, skips, progress)
+	} else {
+		ix, rep, err = l.rebuild(ctx, files, skips, progress)
+		if err == nil && old != nil {
+			rep.Added, rep.Changed, rep.Removed = diffFiles(old.meta.Files, ix.meta.Files)
+		}
+	}
+	if err != nil {
+		return kb.Report{}, err
+	}
+	rep.Duration = time.Since(start)
+	if ix == nil { // nothing changed
+		rep.Articles, rep.Sections = len(old.arts), old.meta.Sections
+		l.log.Info().Dur("took", rep.Duration).Msg("reindex: no changes")
+		return rep, nil
+	}
+	if err := l.swap(ix); err != nil {
+		ix.Close()
+		os.RemoveAll(ix.Dir())
+		return kb.Report{}, err
+	}
+	rep.Articles, rep.Sections = len(ix.arts), ix.meta.Sections
+	l.log.Info().Bool("full", rep.Full).Int("articles", rep.Articles).Int("added", len(rep.Added)).Int("changed", len(rep.Changed)).Int("removed", len(rep.Removed)).Int("skipped", len(rep.Skipped)).Dur("took", rep.Duration).Msg("reindexed")
+	for _, s := range rep.Skipped {
+		l.log.Warn().Str("path", s.Path).Str("reason", s.Reason).Msg("knowledge file skipped")
+	}
+	return rep, nil
+}
+
+// rebuild indexes every file into a new generation.
+func (l *Library) rebuild(ctx context.Context, files []knowledge.File, skips []kb.Skip, progress func(kb.Progress)) (*Index, kb.Report, error) {
+	arts, more, err := knowledge.ReadFiles(ctx, files, progress)
+	if err != nil {
+		return nil, kb.Report{}, err
+	}
+	skips = append(skips, more...)
+	rep := kb.Report{Full: true, Skipped: skips}
+	for _, a := range arts {
+		rep.Added = append(rep.Added, a.Path)
+	}
+	dir, err := os.MkdirTemp(l.root, ".building-")
+	if err != nil {
+		return nil, rep, fmt.Errorf("create build dir: %w", err)
+	}
+	os.Remove(dir) // Build creates it
+	ix, err := Build(ctx, dir, arts, skips, l.opts)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, rep, fmt.Errorf("build index: %w", err)
+	}
+	return ix, rep, nil
+}
+
+// swap closes the new generation's build handle, renames it into place,
+// points CURRENT at it, opens it, and retires the old one.
+func (l *Library) swap(built *Index) error {
+	if err := built.Close(); err != nil {
+		return fmt.Errorf("close built index: %w", err)
+	}
+	name := "gen-" + time.Now().UTC().Format("20060102T150405.000000000")
+	final := filepath.Join(l.root, name)
+	if err := os.Rename(built.Dir(), final); err != nil {
+		return fmt.Errorf("move index into place: %w", err)
+	}
+	ix, err := Open(final, l.opts)
+	if err != nil {
+		os.RemoveAll(final)
+		return fmt.Errorf("open new index: %w", err)
+	}
+	if err := writeFileAtomic(filepath.Join(l.root, currentFile), []byte(name+"\n")); err != nil {
+		ix.Close()
+		os.RemoveAll(final)
+		return err
+	}
+	old := l.cur.Swap(ix)
+	if old != nil {
+		old.Close() // waits for searches still running on it
+	}
+	l.cleanup(name)
+	return nil
+}
+
+// cleanup removes abandoned builds and all but the newest older generation
+// (kept in case another process still reads it).
+func (l *Library) cleanup(current string) {
+	ents, err := os.ReadDir(l.root)
+	if err != nil {
+		return
+	}
+	var gens []string
+	for _, e := range ents {
+		n := e.Name()
+		switch {
+		case strings.HasPrefix(n, ".building-"):
+			os.RemoveAll(filepath.Join(l.root, n))
+		case strings.HasPrefix(n, "gen-") && n != current:
+			gens = append(gens, n)
+		}
+	}
+	sort.Strings(gens)
+	for i := 0; i < len(gens)-1; i++ {
+		os.RemoveAll(filepath.Join(l.root, gens[i]))
+	}
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	f.Close()
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// lockDir takes an exclusive lock on the index folder, so two processes
+// (kbbot index and kbbot serve) never build at once.
+func lockDir(dir string) (func(), error) {
+	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock index dir: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock index dir: %w", err)
+	}
+	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
+}
+
+// copyDir copies a generation's files (used to update a copy in place).
+func copyDir(src, dst string) error {
+	return filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if info.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		in, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		out, err := os.Create(target)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(out, in); err != nil {
+			out.Close()
+			return err
+		}
+		return out.Close()
+	})
+}
+
+// diffFiles compares two path->hash maps.
+func diffFiles(old, cur map[string]string) (added, changed, removed []string) {
+	for p, h := range cur {
+		switch oh, ok := old[p]; {
+		case !ok:
+			added = append(added, p)
+		case oh != h:
+			changed = append(changed, p)
+		}
+	}
+	for p := range old {
+		if _, ok := cur[p]; !ok {
+			removed = append(removed, p)
+		}
+	}
+	sort.Strings(added)
+	sort.Strings(changed)
+	sort.Strings(removed)
+	return added, changed, removed
+}

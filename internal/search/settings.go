@@ -1,0 +1,123 @@
+package search
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// FormatVersion changes whenever the on-disk layout or the meaning of stored
+// data changes; an index of another version is rebuilt from scratch.
+const FormatVersion = 1
+
+// Settings are the analysis and ranking choices. Each default was chosen by
+// measurement (see README "Search quality"); Tune lets the eval command and
+// benchmarks try others.
+type Settings struct {
+	Scoring      string  `json:"scoring"`       // "tfidf" or "bm25"
+	Stem         bool    `json:"stem"`          // English (Porter) stemming
+	Stop         bool    `json:"stop"`          // drop English stop words at index time
+	PassageChars int     `json:"passage_chars"` // sections longer than this are split into passages
+	TitleBoost   float64 `json:"title_boost"`
+	HeadingBoost float64 `json:"heading_boost"`
+	TagsBoost    float64 `json:"tags_boost"`
+	PhraseBoost  float64 `json:"phrase_boost"` // 0 = no phrase query
+	SynonymBoost float64 `json:"synonym_boost"`
+	MinCoverage  float64 `json:"min_coverage"` // share of question weight the best article must cover
+	Candidates   int     `json:"candidates"`   // section hits fetched before grouping by article
+}
+
+// DefaultSettings are what kbbot ships with.
+var DefaultSettings = Settings{
+	Scoring:      "tfidf",
+	Stem:         true,
+	Stop:         true,
+	PassageChars: 1500,
+	TitleBoost:   2,
+	HeadingBoost: 1.5,
+	TagsBoost:    1,
+	PhraseBoost:  0,
+	SynonymBoost: 0.7,
+	MinCoverage:  0.5,
+	Candidates:   60,
+}
+
+// indexKey hashes the settings that shape the index itself (not the query).
+func (s Settings) indexKey() string {
+	b, _ := json.Marshal(struct {
+		V            int
+		Scoring      string
+		Stem, Stop   bool
+		PassageChars int
+		Phrase       bool
+	}{FormatVersion, s.Scoring, s.Stem, s.Stop, s.PassageChars, s.PhraseBoost > 0})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}
+
+const analyzerName = "kb"
+
+// Field names in the index.
+const (
+	fieldTitle   = "title"
+	fieldHeading = "heading"
+	fieldBody    = "body"
+	fieldTags    = "tags"
+	fieldPath    = "path"
+)
+
+func buildMapping(s Settings) (*mapping.IndexMappingImpl, error) {
+	m := mapping.NewIndexMapping()
+	filters := []string{en.PossessiveName, lowercase.Name}
+	if s.Stop {
+		filters = append(filters, en.StopName)
+	}
+	if s.Stem {
+		filters = append(filters, porter.Name)
+	}
+	err := m.AddCustomAnalyzer(analyzerName, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": filters,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("analyzer: %w", err)
+	}
+	m.DefaultAnalyzer = analyzerName
+	if s.Scoring == "bm25" {
+		m.ScoringModel = "bm25"
+	}
+	text := func(vectors bool) *mapping.FieldMapping {
+		f := mapping.NewTextFieldMapping()
+		f.Analyzer = analyzerName
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		f.IncludeTermVectors = vectors
+		return f
+	}
+	kw := mapping.NewKeywordFieldMapping()
+	kw.Store = false
+	kw.IncludeInAll = false
+	kw.DocValues = false
+	kw.IncludeTermVectors = false
+	doc := mapping.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fieldTitle, text(false))
+	doc.AddFieldMappingsAt(fieldHeading, text(false))
+	doc.AddFieldMappingsAt(fieldBody, text(s.PhraseBoost > 0))
+	doc.AddFieldMappingsAt(fieldTags, text(false))
+	doc.AddFieldMappingsAt(fieldPath, kw)
+	m.DefaultMapping = doc
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	return m, nil
+}
