@@ -31,12 +31,14 @@ func parseText(data []byte) kb.Article {
 			lines = lines[first+1:]
 		}
 	}
+	// Paragraphs first; then short question-like or title-like lines that
+	// introduce a longer paragraph become section headings (interviews and
+	// FAQ pages are written that way).
 	var paras []string
 	var cur []string
 	flush := func() {
 		if len(cur) > 0 {
-			p := strings.Join(strings.Fields(strings.Join(cur, " ")), " ")
-			paras = append(paras, SplitLong(p, 600)...)
+			paras = append(paras, strings.Join(strings.Fields(strings.Join(cur, " ")), " "))
 			cur = cur[:0]
 		}
 	}
@@ -51,8 +53,42 @@ func parseText(data []byte) kb.Article {
 	if art.Title == "" && len(paras) > 0 {
 		art.Title = deriveTitle(paras[0])
 	}
-	art.Sections = []kb.Section{{Text: strings.Join(paras, "\n\n")}}
+	var secs []kb.Section
+	sec := kb.Section{}
+	var body []string
+	for i, p := range paras {
+		next := ""
+		if i+1 < len(paras) {
+			next = paras[i+1]
+		}
+		if isTextHeading(p, next) {
+			sec.Text = strings.Join(body, "\n\n")
+			secs = append(secs, sec)
+			body = nil
+			sec = kb.Section{Heading: p, Path: []string{p}, Anchor: Anchor(p)}
+			continue
+		}
+		body = append(body, SplitLong(p, 600)...)
+	}
+	sec.Text = strings.Join(body, "\n\n")
+	art.Sections = append(secs, sec)
 	return art
+}
+
+// isTextHeading reports whether a one-line paragraph reads as a heading: a
+// short question, or a short unpunctuated capitalised line before a long
+// paragraph.
+func isTextHeading(p, next string) bool {
+	if len(p) > 150 || len(next) < 80 || strings.ContainsAny(p, "\n") {
+		return false
+	}
+	if strings.HasSuffix(p, "?") {
+		return true
+	}
+	last := p[len(p)-1]
+	first := p[0]
+	return len(p) <= 70 && len(next) >= 200 && first >= 'A' && first <= 'Z' &&
+		!strings.ContainsRune(".,;:!)\"'", rune(last))
 }
 
 // deriveTitle takes the first sentence, or the first words of it.

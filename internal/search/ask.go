@@ -66,6 +66,7 @@ type term struct {
 	stem     string   // analysed form ("" if the analyser drops it)
 	synonyms []string // other words to search for
 	idf      float64
+	known    bool // the word or a synonym occurs in the index
 }
 
 // terms extracts the question's searchable words. User text is only ever
@@ -76,13 +77,31 @@ func (ix *Index) terms(q string) []term {
 	}
 	var out []term
 	seen := map[string]bool{}
-	for _, w := range wordRE.FindAllString(strings.ToLower(q), -1) {
-		w = strings.Trim(w, ".'’-")
-		if w == "" || queryStop[w] || len(out) >= maxTerms {
+	words := wordRE.FindAllString(strings.ToLower(q), -1)
+	for i := range words {
+		words[i] = strings.Trim(words[i], ".'’-")
+	}
+	for i := 0; i < len(words) && len(out) < maxTerms; i++ {
+		w := words[i]
+		// A two- or three-word phrase with synonyms ("version control")
+		// counts as one term.
+		var syn []string
+		for n := 3; n >= 2 && syn == nil; n-- {
+			if i+n <= len(words) {
+				phrase := strings.Join(words[i:i+n], " ")
+				if s := ix.opts.Synonyms.Of(phrase); s != nil {
+					syn, w = s, phrase
+					i += n - 1
+				}
+			}
+		}
+		if w == "" || queryStop[w] {
 			continue
 		}
+		if syn == nil {
+			syn = ix.opts.Synonyms.Of(w)
+		}
 		stem := ix.stem(w)
-		syn := ix.opts.Synonyms.Of(w)
 		if stem == "" && len(syn) == 0 {
 			continue
 		}
@@ -189,6 +208,15 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		return ans, fmt.Errorf("search: %w", err)
 	}
 	ix.setIDF(ts)
+	matched := ix.highlightTerms(ts)
+	// One candidate per article (its best passage), re-ranked by how much
+	// of the question the whole article covers.
+	type cand struct {
+		p     passage
+		score float64
+		cov   float64
+	}
+	var cands []cand
 	seen := map[int]bool{}
 	for _, h := range res.Hits {
 		p, ok := ix.passages[h.ID]
@@ -196,17 +224,24 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 			continue
 		}
 		seen[p.art] = true
-		a := &ix.arts[p.art]
-		cov, matched := ix.coverage(ts, a, p)
-		if len(ans.Results) == 0 && cov < s.MinCoverage {
-			// The best match leaves most of the question unexplained: say so
-			// rather than show something loosely related.
-			return ans, nil
+		cov := ix.coverage(ts, p.art)
+		cands = append(cands, cand{p, h.Score * math.Pow(cov, s.CoverageWeight), cov})
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	if len(cands) == 0 || !ix.covers(ts, cands[0].cov) {
+		// The best match leaves the question unexplained: say so rather
+		// than show something loosely related.
+		return ans, nil
+	}
+	for _, c := range cands {
+		if len(ans.Results) >= limit {
+			break
 		}
-		if cov < s.MinCoverage/2 {
+		if c.cov < s.MinCoverage/2 {
 			continue
 		}
-		sec := a.Sections[p.sec]
+		a := &ix.arts[c.p.art]
+		sec := a.Sections[c.p.sec]
 		ans.Results = append(ans.Results, kb.Result{
 			Title:   a.Title,
 			Section: sec.Heading,
@@ -214,105 +249,122 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 			URL:     ix.link(a, sec),
 			Tags:    a.Tags,
 			Updated: a.Updated,
-			Excerpt: ix.excerpt(p.text, matched, ix.opts.ExcerptChars),
-			Score:   h.Score,
+			Excerpt: ix.excerpt(c.p.text, matched, ix.opts.ExcerptChars),
+			Score:   c.score,
 		})
-		if len(ans.Results) >= limit {
-			break
-		}
 	}
 	return ans, nil
 }
 
-// setIDF weighs each term by rarity in the body field; a word the index has
-// never seen gets the highest weight.
+// setIDF weighs each term by rarity in the body field. A word the index has
+// never seen (nor any of its synonyms) is marked unknown.
 func (ix *Index) setIDF(ts []term) {
 	n := ix.docCount
-	maxIDF := math.Log(1 + (n+1)/1)
 	for i := range ts {
-		if ts[i].stem == "" {
-			ts[i].idf = maxIDF
-			continue
+		df := ix.phraseDF(ts[i].stem)
+		for _, syn := range ts[i].synonyms {
+			df = max(df, ix.phraseDF(ix.stem(syn)))
 		}
-		df := 0.0
-		for _, st := range strings.Fields(ts[i].stem) {
-			d := ix.docFreq(st)
-			if df == 0 || d < df {
-				df = d
-			}
-		}
+		ts[i].known = df > 0
 		ts[i].idf = math.Log(1 + (n+1)/(df+1))
 	}
 }
 
-func (ix *Index) docFreq(stem string) float64 {
-	dict, err := ix.bl.FieldDictRange(fieldBody, []byte(stem), []byte(stem))
-	if err != nil {
-		return 0
+// phraseDF is the smallest document frequency among a phrase's words.
+func (ix *Index) phraseDF(stem string) float64 {
+	df := -1.0
+	for _, w := range strings.Fields(stem) {
+		d := float64(ix.df[w])
+		if df < 0 || d < df {
+			df = d
+		}
 	}
-	defer dict.Close()
-	e, err := dict.Next()
-	if err != nil || e == nil || e.Term != stem {
-		return 0
-	}
-	return float64(e.Count)
+	return max(df, 0)
 }
 
-// coverage is the IDF-weighted share of question terms found in the article's
-// title, tags or the passage (directly or through a synonym), and the set of
-// analysed terms to highlight.
-func (ix *Index) coverage(ts []term, a *kb.Article, p passage) (float64, map[string]bool) {
-	have := map[string]bool{}
-	add := func(text string) {
-		for _, t := range ix.analyzer.Analyze([]byte(text)) {
-			have[string(t.Term)] = true
+// highlightTerms is every analysed form of the question's words and synonyms.
+func (ix *Index) highlightTerms(ts []term) map[string]bool {
+	m := map[string]bool{}
+	for _, t := range ts {
+		for _, w := range strings.Fields(t.stem) {
+			m[w] = true
+		}
+		for _, syn := range t.synonyms {
+			for _, w := range strings.Fields(ix.stem(syn)) {
+				m[w] = true
+			}
 		}
 	}
-	add(a.Title)
-	add(strings.Join(a.Tags, " "))
-	add(strings.Join(a.Aliases, " "))
-	add(strings.Join(a.Sections[p.sec].Path, " "))
-	add(p.text)
-	contains := func(phrase string) bool {
-		parts := strings.Fields(phrase)
-		if len(parts) == 0 {
-			return false
-		}
+	return m
+}
+
+// coverage is the IDF-weighted share of the question's known words that the
+// article contains (directly or through a synonym).
+func (ix *Index) coverage(ts []term, art int) float64 {
+	have := ix.vocab(art)
+	contains := func(stem string) bool {
+		parts := strings.Fields(stem)
 		for _, x := range parts {
 			if !have[x] {
 				return false
 			}
 		}
-		return true
+		return len(parts) > 0
 	}
 	var got, total float64
-	matched := map[string]bool{}
 	for _, t := range ts {
-		total += t.idf
-		hit := false
-		if t.stem != "" && contains(t.stem) {
-			hit = true
-			for _, x := range strings.Fields(t.stem) {
-				matched[x] = true
-			}
+		if !t.known {
+			continue
 		}
+		total += t.idf
+		hit := contains(t.stem)
 		for _, syn := range t.synonyms {
-			st := ix.stem(syn)
-			if st != "" && contains(st) {
-				hit = true
-				for _, x := range strings.Fields(st) {
-					matched[x] = true
-				}
-			}
+			hit = hit || contains(ix.stem(syn))
 		}
 		if hit {
 			got += t.idf
 		}
 	}
 	if total == 0 {
-		return 0, matched
+		return 0
 	}
-	return got / total, matched
+	return got / total
+}
+
+// covers is the "I don't know" rule. A question is answered only if (1) at
+// least half of its words occur somewhere in the knowledge base (a question
+// about Mount Everest or pizza is mostly words the corpus has never seen),
+// and (2) the best article contains at least MinCoverage of the IDF weight of
+// the words that do occur (it is about the question, not one stray word).
+func (ix *Index) covers(ts []term, cov float64) bool {
+	unknown := 0
+	for _, t := range ts {
+		if !t.known {
+			unknown++
+		}
+	}
+	return unknown*2 < len(ts) && cov >= ix.opts.Settings.MinCoverage
+}
+
+// vocab is the set of analysed words of an article, computed once.
+func (ix *Index) vocab(art int) map[string]bool {
+	if v, ok := ix.vocabs[art].Load().(map[string]bool); ok {
+		return v
+	}
+	a := &ix.arts[art]
+	v := map[string]bool{}
+	add := func(text string) {
+		ix.words.each(text, func(_, _ int, t string) { v[t] = true })
+	}
+	add(a.Title)
+	add(strings.Join(a.Tags, " "))
+	add(strings.Join(a.Aliases, " "))
+	for _, s := range a.Sections {
+		add(strings.Join(s.Path, " "))
+		add(s.Text)
+	}
+	ix.vocabs[art].Store(v)
+	return v
 }
 
 // link is the source URL: front-matter url, else base URL + path + anchor,

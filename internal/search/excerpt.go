@@ -29,12 +29,12 @@ func (ix *Index) excerpt(text string, matched map[string]bool, max int) kb.Excer
 	for i, s := range sents {
 		distinct := map[string]bool{}
 		n := 0
-		for _, t := range ix.analyzer.Analyze([]byte(s)) {
-			if matched[string(t.Term)] {
-				distinct[string(t.Term)] = true
+		ix.words.each(s, func(_, _ int, t string) {
+			if matched[t] {
+				distinct[t] = true
 				n++
 			}
-		}
+		})
 		scores[i] = float64(len(distinct)) + 0.1*float64(n)
 		if scores[i] > scores[best] {
 			best = i
@@ -72,12 +72,13 @@ func (ix *Index) excerpt(text string, matched map[string]bool, max int) kb.Excer
 
 // firstMatch is the byte offset of the first matched word in s, or 0.
 func (ix *Index) firstMatch(s string, matched map[string]bool) int {
-	for _, t := range ix.analyzer.Analyze([]byte(s)) {
-		if matched[string(t.Term)] {
-			return t.Start
+	at := -1
+	ix.words.each(s, func(start, _ int, t string) {
+		if at < 0 && matched[t] {
+			at = start
 		}
-	}
-	return 0
+	})
+	return max(at, 0)
 }
 
 // cutAround cuts s to at most max bytes at word boundaries, keeping the
@@ -122,16 +123,16 @@ func cutAround(s string, at, max int) string {
 func (ix *Index) highlight(s string, matched map[string]bool) kb.Excerpt {
 	var ex kb.Excerpt
 	pos := 0
-	for _, t := range ix.analyzer.Analyze([]byte(s)) {
-		if !matched[string(t.Term)] || t.Start < pos {
-			continue
+	ix.words.each(s, func(start, end int, t string) {
+		if !matched[t] || start < pos {
+			return
 		}
-		if t.Start > pos {
-			ex = append(ex, kb.Fragment{Text: s[pos:t.Start]})
+		if start > pos {
+			ex = append(ex, kb.Fragment{Text: s[pos:start]})
 		}
-		ex = append(ex, kb.Fragment{Text: s[t.Start:t.End], Match: true})
-		pos = t.End
-	}
+		ex = append(ex, kb.Fragment{Text: s[start:end], Match: true})
+		pos = end
+	})
 	if pos < len(s) {
 		ex = append(ex, kb.Fragment{Text: s[pos:]})
 	}

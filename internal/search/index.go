@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -57,6 +58,9 @@ type Index struct {
 	passages map[string]passage
 	docCount float64
 	meta     meta
+	df       map[string]uint64 // body-field document frequency per term
+	vocabs   []atomic.Value    // per article: map[string]bool of its analysed words
+	words    *wordCache
 
 	mu     sync.RWMutex // held for reading by searches, for writing by Close
 	closed bool
@@ -149,7 +153,7 @@ func Build(ctx context.Context, dir string, arts []kb.Article, skipped []kb.Skip
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create index dir: %w", err)
 	}
-	bl, err := bleve.NewUsing(filepath.Join(dir, bleveDir), m, scorch.Name, scorch.Name, map[string]any{"unsafe_batch": true})
+	bl, err := bleve.NewUsing(filepath.Join(dir, bleveDir), m, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("create bleve index: %w", err)
 	}
@@ -189,7 +193,12 @@ func Build(ctx context.Context, dir string, arts []kb.Article, skipped []kb.Skip
 		bl.Close()
 		return nil, err
 	}
-	return newIndex(dir, bl, arts, md, opts)
+	// Close and reopen: with unsafe_batch the last batch may still be on its
+	// way in, and a reopened index is exactly what later processes will see.
+	if err := bl.Close(); err != nil {
+		return nil, fmt.Errorf("close built index: %w", err)
+	}
+	return Open(dir, opts)
 }
 
 // Open opens an index generation built by Build.
@@ -236,6 +245,12 @@ func newIndex(dir string, bl bleve.Index, arts []kb.Article, md meta, opts Optio
 		return nil, fmt.Errorf("count documents: %w", err)
 	}
 	ix.docCount = float64(n)
+	if ix.df, err = readDF(bl); err != nil {
+		bl.Close()
+		return nil, err
+	}
+	ix.vocabs = make([]atomic.Value, len(arts))
+	ix.words = newWordCache(an)
 	return ix, nil
 }
 
@@ -323,3 +338,23 @@ func dirSize(dir string) int64 {
 }
 
 var _ = knowledge.Anchor
+
+// readDF loads the body field's term dictionary with document counts.
+func readDF(bl bleve.Index) (map[string]uint64, error) {
+	d, err := bl.FieldDict(fieldBody)
+	if err != nil {
+		return nil, fmt.Errorf("read term dictionary: %w", err)
+	}
+	defer d.Close()
+	df := map[string]uint64{}
+	for {
+		e, err := d.Next()
+		if err != nil {
+			return nil, fmt.Errorf("read term dictionary: %w", err)
+		}
+		if e == nil {
+			return df, nil
+		}
+		df[e.Term] = e.Count
+	}
+}

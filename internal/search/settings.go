@@ -22,32 +22,34 @@ const FormatVersion = 1
 // measurement (see README "Search quality"); Tune lets the eval command and
 // benchmarks try others.
 type Settings struct {
-	Scoring      string  `json:"scoring"`       // "tfidf" or "bm25"
-	Stem         bool    `json:"stem"`          // English (Porter) stemming
-	Stop         bool    `json:"stop"`          // drop English stop words at index time
-	PassageChars int     `json:"passage_chars"` // sections longer than this are split into passages
-	TitleBoost   float64 `json:"title_boost"`
-	HeadingBoost float64 `json:"heading_boost"`
-	TagsBoost    float64 `json:"tags_boost"`
-	PhraseBoost  float64 `json:"phrase_boost"` // 0 = no phrase query
-	SynonymBoost float64 `json:"synonym_boost"`
-	MinCoverage  float64 `json:"min_coverage"` // share of question weight the best article must cover
-	Candidates   int     `json:"candidates"`   // section hits fetched before grouping by article
+	Scoring        string  `json:"scoring"`       // "tfidf" or "bm25"
+	Stem           bool    `json:"stem"`          // English (Porter) stemming
+	Stop           bool    `json:"stop"`          // drop English stop words at index time
+	PassageChars   int     `json:"passage_chars"` // sections longer than this are split into passages
+	TitleBoost     float64 `json:"title_boost"`
+	HeadingBoost   float64 `json:"heading_boost"`
+	TagsBoost      float64 `json:"tags_boost"`
+	PhraseBoost    float64 `json:"phrase_boost"` // 0 = no phrase query
+	SynonymBoost   float64 `json:"synonym_boost"`
+	MinCoverage    float64 `json:"min_coverage"`    // share of question weight the best article must cover
+	CoverageWeight float64 `json:"coverage_weight"` // rank by score * coverage^CoverageWeight
+	Candidates     int     `json:"candidates"`      // section hits fetched before grouping by article
 }
 
 // DefaultSettings are what kbbot ships with.
 var DefaultSettings = Settings{
-	Scoring:      "tfidf",
-	Stem:         true,
-	Stop:         true,
-	PassageChars: 1500,
-	TitleBoost:   2,
-	HeadingBoost: 1.5,
-	TagsBoost:    1,
-	PhraseBoost:  0,
-	SynonymBoost: 0.7,
-	MinCoverage:  0.5,
-	Candidates:   60,
+	Scoring:        "tfidf",
+	Stem:           true,
+	Stop:           true,
+	PassageChars:   1500,
+	TitleBoost:     2,
+	HeadingBoost:   1.5,
+	TagsBoost:      1,
+	PhraseBoost:    0,
+	SynonymBoost:   0.7,
+	MinCoverage:    0.5,
+	CoverageWeight: 1,
+	Candidates:     60,
 }
 
 // indexKey hashes the settings that shape the index itself (not the query).

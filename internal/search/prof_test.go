@@ -1,0 +1,34 @@
+//go:build tune
+
+package search
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/kbbot/kbbot/internal/knowledge"
+	"github.com/kbbot/kbbot/internal/quality"
+)
+
+func TestProf(t *testing.T) {
+	r, _ := knowledge.Load(context.Background(), "/usr/share/doc/postgresql-doc-15/html", knowledge.Options{}, nil)
+	ix, err := Build(context.Background(), filepath.Join(t.TempDir(), "ix"), r.Articles, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now()
+	for i := range ix.arts {
+		ix.vocab(i)
+	}
+	fmt.Println("warm", time.Since(t0))
+	qs, _ := quality.ReadQuestions("../../../shared/eval/pgdocs-dev-extra.jsonl")
+	for i := 0; i < 20; i++ {
+		m, _, _ := quality.Evaluate(context.Background(), ix, qs, 10)
+		if i == 19 {
+			fmt.Println(m)
+		}
+	}
+}

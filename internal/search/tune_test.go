@@ -1,0 +1,122 @@
+//go:build tune
+
+package search
+
+// Ranking experiments: go test -tags tune -run TestTune -v ./internal/search
+// Prints the metrics of each settings variant on every question set.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kbbot/kbbot/internal/knowledge"
+	"github.com/kbbot/kbbot/internal/quality"
+)
+
+type corpus struct{ dir, qs string }
+
+var tuneSets = []corpus{
+	{"../../knowledge", "../../../shared/eval/kb-dev.jsonl"},
+	{"../../../shared/seeds", "../../../shared/eval/seeds-dev.jsonl"},
+	{"/usr/share/doc/postgresql-doc-15/html", "../../../shared/eval/pgdocs-dev.jsonl"},
+	{"/usr/share/doc/postgresql-doc-15/html", "../../../shared/eval/pgdocs-dev-extra.jsonl"},
+}
+
+func TestTune(t *testing.T) {
+	variants := tuneVariants()
+	if v := os.Getenv("TUNE_ONLY"); v != "" {
+		var keep []namedSettings
+		for _, x := range variants {
+			if strings.Contains(x.name, v) {
+				keep = append(keep, x)
+			}
+		}
+		variants = keep
+	}
+	loaded := map[string]knowledge.Result{}
+	for _, c := range tuneSets {
+		if _, ok := loaded[c.dir]; ok {
+			continue
+		}
+		r, err := knowledge.Load(context.Background(), c.dir, knowledge.Options{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loaded[c.dir] = r
+	}
+	for _, v := range variants {
+		built := map[string]*Index{}
+		line := fmt.Sprintf("%-28s", v.name)
+		for _, c := range tuneSets {
+			ix := built[c.dir]
+			if ix == nil {
+				dir := filepath.Join(t.TempDir(), "ix")
+				t0 := time.Now()
+				var err error
+				ix, err = Build(context.Background(), dir, loaded[c.dir].Articles, nil, Options{Settings: v.s})
+				if err != nil {
+					t.Fatal(err)
+				}
+				_ = t0
+				built[c.dir] = ix
+			}
+			qs, err := quality.ReadQuestions(c.qs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, misses, err := quality.Evaluate(context.Background(), ix, qs, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := strings.TrimSuffix(filepath.Base(c.qs), ".jsonl")
+			line += fmt.Sprintf(" | %s h1 %.2f mrr %.3f a3 %.2f none %.1f p50 %.2f", name, m.Hit1, m.MRR10, m.Answer3, m.NoneRejected, m.P50ms)
+			if os.Getenv("TUNE_MISSES") != "" {
+				for _, s := range misses {
+					t.Log(name, s)
+				}
+			}
+		}
+		for _, ix := range built {
+			ix.Close()
+		}
+		t.Log(line)
+	}
+}
+
+type namedSettings struct {
+	name string
+	s    Settings
+}
+
+func tuneVariants() []namedSettings {
+	d := DefaultSettings
+	v := func(name string, f func(*Settings)) namedSettings {
+		s := d
+		f(&s)
+		return namedSettings{name, s}
+	}
+	return []namedSettings{
+		v("default", func(s *Settings) {}),
+		v("bm25", func(s *Settings) { s.Scoring = "bm25" }),
+		v("nostem", func(s *Settings) { s.Stem = false }),
+		v("nostop", func(s *Settings) { s.Stop = false }),
+		v("passage800", func(s *Settings) { s.PassageChars = 800 }),
+		v("passage3000", func(s *Settings) { s.PassageChars = 3000 }),
+		v("passage0", func(s *Settings) { s.PassageChars = 0 }),
+		v("title1", func(s *Settings) { s.TitleBoost = 1 }),
+		v("title3", func(s *Settings) { s.TitleBoost = 3 }),
+		v("title5", func(s *Settings) { s.TitleBoost = 5 }),
+		v("heading0", func(s *Settings) { s.HeadingBoost = 0 }),
+		v("heading3", func(s *Settings) { s.HeadingBoost = 3 }),
+		v("tags0", func(s *Settings) { s.TagsBoost = 0 }),
+		v("phrase1", func(s *Settings) { s.PhraseBoost = 1 }),
+		v("phrase3", func(s *Settings) { s.PhraseBoost = 3 }),
+		v("cand20", func(s *Settings) { s.Candidates = 20 }),
+		v("cand200", func(s *Settings) { s.Candidates = 200 }),
+	}
+}
