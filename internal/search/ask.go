@@ -227,7 +227,16 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		cov := ix.coverage(ts, p.art)
 		cands = append(cands, cand{p, h.Score * math.Pow(cov, s.CoverageWeight), cov})
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	// Articles that cover the question rank above those that do not,
+	// whatever their passage scores: a heading full of common words should
+	// not beat the one article that mentions the rare ones.
+	sort.SliceStable(cands, func(i, j int) bool {
+		ci, cj := cands[i].cov >= s.MinCoverage, cands[j].cov >= s.MinCoverage
+		if ci != cj {
+			return ci
+		}
+		return cands[i].score > cands[j].score
+	})
 	if len(cands) == 0 || !ix.covers(ts, cands[0].cov) {
 		// The best match leaves the question unexplained: say so rather
 		// than show something loosely related.

@@ -118,5 +118,10 @@ func tuneVariants() []namedSettings {
 		v("phrase3", func(s *Settings) { s.PhraseBoost = 3 }),
 		v("cand20", func(s *Settings) { s.Candidates = 20 }),
 		v("cand200", func(s *Settings) { s.Candidates = 200 }),
+		v("t1h3", func(s *Settings) { s.TitleBoost, s.HeadingBoost = 1, 3 }),
+		v("t1h3p1", func(s *Settings) { s.TitleBoost, s.HeadingBoost, s.PhraseBoost = 1, 3, 1 }),
+		v("t1h2p1", func(s *Settings) { s.TitleBoost, s.HeadingBoost, s.PhraseBoost = 1, 2, 1 }),
+		v("t1h3p1cw2", func(s *Settings) { s.TitleBoost, s.HeadingBoost, s.PhraseBoost, s.CoverageWeight = 1, 3, 1, 2 }),
+		v("t1h3p1cw0", func(s *Settings) { s.TitleBoost, s.HeadingBoost, s.PhraseBoost, s.CoverageWeight = 1, 3, 1, 0 }),
 	}
 }

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/kbbot/kbbot/internal/knowledge"
+)
+
+func init() {
+	register("check", "lint the knowledge folder before reindexing", runCheck)
+}
+
+func runCheck(ctx context.Context, e env) error {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	kdir := fs.String("knowledge", "", "knowledge folder (default $KNOWLEDGE_DIR or ./knowledge)")
+	if err := parseFlags(fs, e, "[--knowledge DIR]"); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e)
+	if err != nil {
+		return err
+	}
+	if *kdir != "" {
+		cfg.KnowledgeDir = *kdir
+	}
+	probs, err := knowledge.Check(cfg.KnowledgeDir, knowledge.CheckOptions{Options: knowledge.Options{MaxFileBytes: cfg.MaxFileBytes}})
+	if err != nil {
+		return err
+	}
+	errs, warns := 0, 0
+	for _, p := range probs {
+		fmt.Fprintln(e.stdout, p)
+		if p.Severity == knowledge.Error {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	files, _, _ := knowledge.Scan(cfg.KnowledgeDir, knowledge.Options{MaxFileBytes: cfg.MaxFileBytes})
+	fmt.Fprintf(e.stdout, "%s: %d files, %d errors, %d warnings\n", cfg.KnowledgeDir, len(files), errs, warns)
+	if errs > 0 {
+		return exitCode(1)
+	}
+	return nil
+}
