@@ -66,7 +66,9 @@ type term struct {
 	stem     string   // analysed form ("" if the analyser drops it)
 	synonyms []string // other words to search for
 	idf      float64
-	known    bool // the word or a synonym occurs in the index
+	known    bool    // the word or a synonym occurs in the index
+	df       float64 // passages containing the word (or its commonest synonym)
+	common   bool    // searched in titles and headings only
 }
 
 // terms extracts the question's searchable words. User text is only ever
@@ -135,7 +137,7 @@ func (ix *Index) stem(w string) string {
 // that matched, which rewards passages covering more of the question.
 func (ix *Index) buildQuery(ts []term, s Settings) query.Query {
 	var clauses []query.Query
-	fieldQ := func(text string, boost float64) query.Query {
+	fieldQ := func(text string, boost float64, common bool) query.Query {
 		var fs []query.Query
 		add := func(field string, b float64) {
 			if b <= 0 {
@@ -146,7 +148,9 @@ func (ix *Index) buildQuery(ts []term, s Settings) query.Query {
 			m.SetBoost(b * boost)
 			fs = append(fs, m)
 		}
-		add(fieldBody, 1)
+		if !common {
+			add(fieldBody, 1)
+		}
 		add(fieldTitle, s.TitleBoost)
 		add(fieldHeading, s.HeadingBoost)
 		add(fieldTags, s.TagsBoost)
@@ -155,10 +159,10 @@ func (ix *Index) buildQuery(ts []term, s Settings) query.Query {
 	for _, t := range ts {
 		var alts []query.Query
 		if t.stem != "" {
-			alts = append(alts, fieldQ(t.word, 1))
+			alts = append(alts, fieldQ(t.word, 1, t.common))
 		}
 		for _, syn := range t.synonyms {
-			alts = append(alts, fieldQ(syn, s.SynonymBoost))
+			alts = append(alts, fieldQ(syn, s.SynonymBoost, t.common))
 		}
 		if len(alts) == 1 {
 			clauses = append(clauses, alts[0])
@@ -201,13 +205,13 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		ans.Kind = kb.KindEmpty
 		return ans, nil
 	}
+	ix.setIDF(ts)
+	ix.markCommon(ts, s)
 	req := bleve.NewSearchRequestOptions(ix.buildQuery(ts, s), s.Candidates, 0, false)
-	req.Score = "" // default scoring
 	res, err := ix.bl.SearchInContext(ctx, req)
 	if err != nil {
 		return ans, fmt.Errorf("search: %w", err)
 	}
-	ix.setIDF(ts)
 	matched := ix.highlightTerms(ts)
 	// One candidate per article (its best passage), re-ranked by how much
 	// of the question the whole article covers.
@@ -275,7 +279,25 @@ func (ix *Index) setIDF(ts []term) {
 			df = max(df, ix.phraseDF(ix.stem(syn)))
 		}
 		ts[i].known = df > 0
+		ts[i].df = df
 		ts[i].idf = math.Log(1 + (n+1)/(df+1))
+	}
+}
+
+// markCommon flags very common words (in more than CommonShare of all
+// passages, and in more than commonMinDF). They are searched in titles and headings but not in passage
+// bodies: there they barely change the ranking yet make the index walk most
+// of its postings. They still count for coverage and highlighting.
+// commonMinDF keeps the rule off in small indexes, where walking every
+// posting costs next to nothing.
+const commonMinDF = 500
+
+func (ix *Index) markCommon(ts []term, s Settings) {
+	if s.CommonShare <= 0 {
+		return
+	}
+	for i := range ts {
+		ts[i].common = ts[i].df > s.CommonShare*ix.docCount && ts[i].df > commonMinDF
 	}
 }
 

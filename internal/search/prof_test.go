@@ -25,9 +25,9 @@ func TestProf(t *testing.T) {
 	}
 	fmt.Println("warm", time.Since(t0))
 	qs, _ := quality.ReadQuestions("../../../shared/eval/pgdocs-dev-extra.jsonl")
-	for i := 0; i < 20; i++ {
-		m, _, _ := quality.Evaluate(context.Background(), ix, qs, 10)
-		if i == 19 {
+	for i := 0; i < 60; i++ {
+		m, _, _ := quality.Evaluate(context.Background(), ix, qs, 3)
+		if i == 59 {
 			fmt.Println(m)
 		}
 	}

@@ -34,6 +34,7 @@ type Settings struct {
 	MinCoverage    float64 `json:"min_coverage"`    // share of question weight the best article must cover
 	CoverageWeight float64 `json:"coverage_weight"` // rank by score * coverage^CoverageWeight
 	Candidates     int     `json:"candidates"`      // section hits fetched before grouping by article
+	CommonShare    float64 `json:"common_share"`    // words in more than this share of passages are not searched (0 = all are)
 }
 
 // DefaultSettings are what kbbot ships with.
@@ -50,6 +51,7 @@ var DefaultSettings = Settings{
 	MinCoverage:    0.5,
 	CoverageWeight: 1,
 	Candidates:     60,
+	CommonShare:    0.1,
 }
 
 // indexKey hashes the settings that shape the index itself (not the query).
