@@ -169,8 +169,11 @@ func parseMarkdown(data []byte) (kb.Article, error) {
 	}
 	// An H1 that repeats the title is not a section heading worth showing.
 	for i := range secs {
-		if len(secs[i].Path) > 0 && secs[i].Path[0] == art.Title && len(secs[i].Path) == 1 {
-			secs[i].Heading, secs[i].Anchor, secs[i].Path = "", "", nil
+		if len(secs[i].Path) > 0 && secs[i].Path[0] == art.Title {
+			secs[i].Path = secs[i].Path[1:]
+			if len(secs[i].Path) == 0 {
+				secs[i].Heading, secs[i].Anchor, secs[i].Path = "", "", nil
+			}
 		}
 	}
 	art.Sections = secs

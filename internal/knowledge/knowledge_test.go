@@ -1,0 +1,248 @@
+package knowledge
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kbbot/kbbot/internal/kb"
+)
+
+func load(t *testing.T, dir string) Result {
+	t.Helper()
+	r, err := Load(context.Background(), dir, Options{}, nil)
+	if err != nil {
+		t.Fatalf("Load(%s): %v", dir, err)
+	}
+	return r
+}
+
+func byPath(r Result) map[string]kb.Article {
+	m := map[string]kb.Article{}
+	for _, a := range r.Articles {
+		m[a.Path] = a
+	}
+	return m
+}
+
+func TestLoadGoodFolder(t *testing.T) {
+	r := load(t, "testdata/good")
+	arts := byPath(r)
+	if len(r.Skipped) != 0 {
+		t.Errorf("skipped %v, want none", r.Skipped)
+	}
+	for _, hidden := range []string{".draft.md", ".hidden/x.md"} {
+		if _, ok := arts[hidden]; ok {
+			t.Errorf("hidden file %s was loaded", hidden)
+		}
+	}
+	if len(arts) != 4 {
+		t.Fatalf("got %d articles, want 4: %v", len(arts), r.Articles)
+	}
+}
+
+func TestMarkdown(t *testing.T) {
+	a := byPath(load(t, "testdata/good"))["caching.md"]
+	if a.Title != "Caching: keep hot data close" {
+		t.Errorf("title %q", a.Title)
+	}
+	if strings.Join(a.Tags, ",") != "caching,redis" || strings.Join(a.Aliases, ",") != "cache" {
+		t.Errorf("tags %v aliases %v", a.Tags, a.Aliases)
+	}
+	if a.URL != "https://wiki.example.com/caching" || a.Owner != "platform" {
+		t.Errorf("url %q owner %q", a.URL, a.Owner)
+	}
+	if want := time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC); !a.Updated.Equal(want) {
+		t.Errorf("updated %v, want %v", a.Updated, want)
+	}
+	var heads []string
+	for _, s := range a.Sections {
+		heads = append(heads, s.Heading+"#"+s.Anchor)
+		for _, bad := range []string{"**", "](", "<http", "```", "|---"} {
+			if strings.Contains(s.Text, bad) {
+				t.Errorf("section %q keeps markup %q: %q", s.Heading, bad, s.Text)
+			}
+		}
+	}
+	// The H1 repeating the title is not a section; ## and ### are.
+	if got := strings.Join(heads, " "); got != "# What is cache-aside?#what-is-cache-aside TTLs#ttls" {
+		t.Errorf("sections %q", got)
+	}
+	ttl := a.Sections[2]
+	if strings.Join(ttl.Path, " > ") != "What is cache-aside? > TTLs" {
+		t.Errorf("heading path %v", ttl.Path)
+	}
+	for _, want := range []string{"TTL bounds staleness", "https://redis.io", "EXPIRE", "LRU | general"} {
+		if !strings.Contains(ttl.Text, want) {
+			t.Errorf("TTLs section lacks %q: %q", want, ttl.Text)
+		}
+	}
+	if !strings.Contains(a.Sections[1].Text, "SELECT * FROM users") {
+		t.Errorf("code block dropped: %q", a.Sections[1].Text)
+	}
+}
+
+func TestText(t *testing.T) {
+	a := byPath(load(t, "testdata/good"))["interview.txt"]
+	if a.Title != "Backend interview" {
+		t.Errorf("title %q", a.Title)
+	}
+	var q *kb.Section
+	for i := range a.Sections {
+		if a.Sections[i].Heading == "What does a backend developer do?" {
+			q = &a.Sections[i]
+		}
+	}
+	if q == nil {
+		t.Fatalf("question line not taken as a heading: %+v", a.Sections)
+	}
+	for _, p := range strings.Split(q.Text, "\n\n") {
+		if len(p) > 700 {
+			t.Errorf("paragraph of %d bytes not split at sentences", len(p))
+		}
+		if !strings.HasSuffix(p, ".") && !strings.HasSuffix(p, "us") {
+			t.Errorf("paragraph cut mid-sentence: %q", p[max(0, len(p)-40):])
+		}
+	}
+}
+
+func TestHTML(t *testing.T) {
+	a := byPath(load(t, "testdata/good"))["page.html"]
+	if a.Title != "Rate & limits" {
+		t.Errorf("title %q", a.Title)
+	}
+	all := ""
+	for _, s := range a.Sections {
+		all += s.Heading + "\n" + s.Text + "\n"
+	}
+	for _, bad := range []string{"not text", "color:red", "Home", "Prev Up Next", "Copyright", "&mdash;", "&lt;"} {
+		if strings.Contains(all, bad) {
+			t.Errorf("page furniture or markup %q kept:\n%s", bad, all)
+		}
+	}
+	for _, want := range []string{"429 Too Many Requests — retry later <politely>.", "limit = 10\nburst = 20"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("missing %q in:\n%s", want, all)
+		}
+	}
+	last := a.Sections[len(a.Sections)-1]
+	if last.Heading != "Token bucket" || last.Anchor != "token-bucket" {
+		t.Errorf("last section %q #%s", last.Heading, last.Anchor)
+	}
+}
+
+func TestBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("binary.md", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
+	write("latin1.txt", []byte("Caf\xe9 notes\n\nThe caf\xe9 serves caching advice.\n"))
+	write("big.md", []byte(strings.Repeat("word ", 300)))
+	write("empty.md", nil)
+	write("ok.md", []byte("# Fine\n\nText.\n"))
+	r, err := Load(context.Background(), dir, Options{MaxFileBytes: 1000}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[string]string{}
+	for _, s := range r.Skipped {
+		reasons[s.Path] = s.Reason
+	}
+	for path, want := range map[string]string{"binary.md": "binary", "big.md": "over the 1000-byte limit", "empty.md": "no text"} {
+		if !strings.Contains(reasons[path], want) {
+			t.Errorf("%s: skip reason %q, want it to mention %q", path, reasons[path], want)
+		}
+	}
+	arts := byPath(r)
+	if a, ok := arts["latin1.txt"]; !ok || !strings.Contains(a.Sections[0].Text, "caf\uFFFD serves") {
+		t.Errorf("invalid UTF-8 not repaired and kept: %+v", a)
+	}
+	if _, ok := arts["ok.md"]; !ok {
+		t.Errorf("good file lost among bad ones")
+	}
+}
+
+func TestFolders(t *testing.T) {
+	r, err := Load(context.Background(), t.TempDir(), Options{}, nil)
+	if err != nil || len(r.Articles) != 0 {
+		t.Errorf("empty folder: %v, %d articles; want no error, none", err, len(r.Articles))
+	}
+	_, err = Load(context.Background(), filepath.Join(t.TempDir(), "nope"), Options{}, nil)
+	if !errors.Is(err, ErrNoFolder) {
+		t.Errorf("missing folder: err %v, want ErrNoFolder", err)
+	}
+}
+
+func TestSentences(t *testing.T) {
+	got := Sentences("Use e.g. Redis. It is fast! Is it? Yes. Version 3.14 works.")
+	var parts []string
+	s := "Use e.g. Redis. It is fast! Is it? Yes. Version 3.14 works."
+	for _, sp := range got {
+		parts = append(parts, strings.TrimSpace(s[sp[0]:sp[1]]))
+	}
+	want := "Use e.g. Redis.|It is fast!|Is it?|Yes.|Version 3.14 works."
+	if strings.Join(parts, "|") != want {
+		t.Errorf("got %q, want %q", strings.Join(parts, "|"), want)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	probs, err := Check("testdata/bad", CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, p := range probs {
+		lines = append(lines, p.String())
+	}
+	all := strings.Join(lines, "\n")
+	for _, want := range []string{
+		"badyaml.md: error: would be skipped: front matter",
+		"dup1.md: error: duplicate title \"dup\"",
+		"dup2.md: error: duplicate title \"dup\"",
+		"dup1.md: warning: front matter: unknown key \"colour\"",
+		"dup1.md: error: front matter: updated: \"yesterday\" is not a date",
+		"dup1.md: warning: section \"Empty\" is empty",
+		"dup1.md: error: broken link \"missing.md\": missing.md does not exist",
+		"dup1.md: warning: link \"dup2.md#nope\": no heading #nope in dup2.md",
+		"image.md: error: would be skipped: looks like a binary file",
+		"notitle.md: error: missing title",
+		"notes.docx: warning: ignored: not a .md, .txt or .html file",
+		"long.md: warning: section \"Huge\" has 700 words",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("check output lacks %q; got:\n%s", want, all)
+		}
+	}
+	good, err := Check("testdata/good", CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range good {
+		if p.Severity == Error {
+			t.Errorf("clean folder: unexpected %s", p)
+		}
+	}
+}
+
+func TestShippedKnowledgeChecksClean(t *testing.T) {
+	probs, err := Check("../../knowledge", CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range probs {
+		t.Errorf("knowledge/: %s", p)
+	}
+	r := load(t, "../../knowledge")
+	if len(r.Articles) < 40 {
+		t.Errorf("knowledge/ has %d articles, want at least 40", len(r.Articles))
+	}
+}
