@@ -30,7 +30,8 @@ type Library struct {
 	opts         Options
 	log          zerolog.Logger
 
-	cur atomic.Pointer[Index]
+	cur  atomic.Pointer[Index]
+	runs atomic.Int64 // reindex runs started, for tests and stats
 
 	mu      sync.Mutex // guards the fields below
 	running *run       // the reindex in progress, if any
@@ -179,6 +180,7 @@ func (l *Library) execute(r *run, progress func(kb.Progress)) {
 	for r != nil {
 		// A reindex is not cancelled by the caller leaving: a half-done
 		// build is thrown away anyway, and others may be waiting on it.
+		l.runs.Add(1)
 		r.report, r.err = l.reindex(context.Background(), r.full, progress)
 		progress = nil
 		l.mu.Lock()

@@ -65,7 +65,7 @@ func (l *Library) update(ctx context.Context, old *Index, files []knowledge.File
 	if len(parsed) == 0 && len(rep.Removed) == 0 {
 		return nil, rep, nil
 	}
-	if len(parsed)+len(rep.Removed) > len(old.arts)/2+1 {
+	if n := len(parsed) + len(rep.Removed); n > 20 && n > len(old.arts)/2 {
 		// Most of the folder changed: a clean build is faster than edits.
 		ix, full, err := l.rebuild(ctx, files, skips[:len(skips):len(skips)], nil)
 		full.Added, full.Changed, full.Removed = rep.Added, rep.Changed, rep.Removed
