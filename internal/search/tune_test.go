@@ -25,6 +25,8 @@ var tuneSets = []corpus{
 	{"../../../shared/seeds", "../../../shared/eval/seeds-dev.jsonl"},
 	{"/usr/share/doc/postgresql-doc-15/html", "../../../shared/eval/pgdocs-dev.jsonl"},
 	{"/usr/share/doc/postgresql-doc-15/html", "../../../shared/eval/pgdocs-dev-extra.jsonl"},
+	{"../../knowledge", "testdata/eval/kb-extra.jsonl"},
+	{"/usr/share/doc/postgresql-doc-15/html", "testdata/eval/pgdocs-extra2.jsonl"},
 }
 
 func TestTune(t *testing.T) {
