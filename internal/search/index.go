@@ -219,7 +219,7 @@ func Open(dir string, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	bl, err := bleve.Open(filepath.Join(dir, bleveDir))
+	bl, err := bleve.OpenUsing(filepath.Join(dir, bleveDir), map[string]any{"read_only": true})
 	if err != nil {
 		return nil, fmt.Errorf("open bleve index: %w", err)
 	}

@@ -408,3 +408,31 @@ func diffFiles(old, cur map[string]string) (added, changed, removed []string) {
 	sort.Strings(removed)
 	return added, changed, removed
 }
+
+// Refresh picks up a generation that another process (kbbot index) swapped
+// in on disk. It reports whether the live index changed.
+func (l *Library) Refresh() (bool, error) {
+	b, err := os.ReadFile(filepath.Join(l.root, currentFile))
+	if err != nil {
+		return false, nil // nothing built on disk yet
+	}
+	name := strings.TrimSpace(string(b))
+	cur := l.cur.Load()
+	if cur != nil && filepath.Base(cur.Dir()) == name {
+		return false, nil
+	}
+	unlock, err := lockDir(l.root)
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
+	ix, err := l.openCurrent()
+	if err != nil {
+		return false, fmt.Errorf("refresh: %w", err)
+	}
+	if old := l.cur.Swap(ix); old != nil {
+		old.Close()
+	}
+	l.log.Info().Str("index", ix.Dir()).Msg("picked up an index built by another process")
+	return true, nil
+}

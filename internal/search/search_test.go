@@ -349,3 +349,27 @@ func TestLibraryCoalescesAndAnswersDuringReindex(t *testing.T) {
 		t.Errorf("%d of %d questions failed or got no answer during reindexing", failures.Load(), asked.Load())
 	}
 }
+
+func TestRefreshPicksUpAnotherProcessesBuild(t *testing.T) {
+	kdir := copyKB(t)
+	a := newLib(t, kdir)
+	if err := a.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// A second library on the same folders plays `kbbot index`.
+	b := NewLibrary(LibraryOptions{KnowledgeDir: kdir, IndexDir: a.root, Logger: zerolog.Nop()})
+	defer b.Close()
+	os.WriteFile(filepath.Join(kdir, "zebra.md"), []byte("---\ntitle: Zebras\n---\n\nZebra stripes confuse biting flies.\n"), 0o644)
+	if _, err := b.Rebuild(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if changed, err := a.Refresh(); err != nil || !changed {
+		t.Fatalf("Refresh = %v, %v; want true, nil", changed, err)
+	}
+	if ans, _ := a.Ask(context.Background(), "zebra stripes", 1); !ans.Answered() {
+		t.Error("refreshed library does not see the new article")
+	}
+	if changed, _ := a.Refresh(); changed {
+		t.Error("second Refresh reported a change")
+	}
+}
