@@ -62,6 +62,11 @@ func Scan(dir string, opts Options) ([]File, []kb.Skip, error) {
 	if err != nil || !st.IsDir() {
 		return nil, nil, fmt.Errorf("%w: %s", ErrNoFolder, dir)
 	}
+	// Walk the real folder: git-sync and Kubernetes volumes make the
+	// knowledge folder a symlink, which WalkDir would not enter.
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
 	var files []File
 	var skips []kb.Skip
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {

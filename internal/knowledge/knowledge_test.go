@@ -246,3 +246,14 @@ func TestShippedKnowledgeChecksClean(t *testing.T) {
 		t.Errorf("knowledge/ has %d articles, want at least 40", len(r.Articles))
 	}
 }
+
+func TestSymlinkedFolder(t *testing.T) {
+	abs, _ := filepath.Abs("testdata/good")
+	link := filepath.Join(t.TempDir(), "current")
+	if err := os.Symlink(abs, link); err != nil {
+		t.Fatal(err)
+	}
+	if r := load(t, link); len(r.Articles) != 4 {
+		t.Errorf("symlinked folder: %d articles, want 4", len(r.Articles))
+	}
+}

@@ -29,6 +29,8 @@ type Library struct {
 	load         knowledge.Options
 	opts         Options
 	log          zerolog.Logger
+	onReindex    func(kb.Report, error)
+	closing      sync.WaitGroup // a reindex run in progress
 
 	cur  atomic.Pointer[Index]
 	runs atomic.Int64 // reindex runs started, for tests and stats
@@ -55,13 +57,15 @@ type LibraryOptions struct {
 	Load         knowledge.Options
 	Search       Options
 	Logger       zerolog.Logger
+	// OnReindex, if set, is called once per reindex run (not per caller).
+	OnReindex func(kb.Report, error)
 }
 
 const currentFile = "CURRENT"
 
 // NewLibrary prepares a library; call Open before asking.
 func NewLibrary(o LibraryOptions) *Library {
-	return &Library{knowledgeDir: o.KnowledgeDir, root: o.IndexDir, load: o.Load, opts: o.Search.withDefaults(), log: o.Logger.With().Str("component", "search").Logger()}
+	return &Library{knowledgeDir: o.KnowledgeDir, root: o.IndexDir, load: o.Load, opts: o.Search.withDefaults(), log: o.Logger.With().Str("component", "search").Logger(), onReindex: o.OnReindex}
 }
 
 // Open loads the current generation, or builds one when it is missing,
@@ -131,8 +135,9 @@ func (l *Library) Stats() kb.Stats {
 	return st
 }
 
-// Close closes the current generation.
+// Close waits for a reindex in progress, then closes the current generation.
 func (l *Library) Close() error {
+	l.closing.Wait()
 	if ix := l.cur.Swap(nil); ix != nil {
 		return ix.Close()
 	}
@@ -159,6 +164,7 @@ func (l *Library) request(ctx context.Context, full bool, progress func(kb.Progr
 	case l.running == nil:
 		r = &run{done: make(chan struct{}), full: full}
 		l.running = r
+		l.closing.Add(1)
 		go l.execute(r, progress)
 	case l.next == nil:
 		r = &run{done: make(chan struct{}), full: full}
@@ -177,11 +183,15 @@ func (l *Library) request(ctx context.Context, full bool, progress func(kb.Progr
 }
 
 func (l *Library) execute(r *run, progress func(kb.Progress)) {
+	defer l.closing.Done()
 	for r != nil {
 		// A reindex is not cancelled by the caller leaving: a half-done
 		// build is thrown away anyway, and others may be waiting on it.
 		l.runs.Add(1)
 		r.report, r.err = l.reindex(context.Background(), r.full, progress)
+		if l.onReindex != nil {
+			l.onReindex(r.report, r.err)
+		}
 		progress = nil
 		l.mu.Lock()
 		l.lastAt, l.last, l.lastErr = time.Now(), r.report, r.err
