@@ -12,8 +12,13 @@ import (
 	"github.com/kbbot/kbbot/internal/search"
 )
 
-// newLibrary wires the search library from the configuration.
-func newLibrary(cfg config.Config, log zerolog.Logger) (*search.Library, error) {
+// newLibrary wires the search library from the configuration. onReindex,
+// if not nil, hears about every reindex run.
+func newLibrary(cfg config.Config, log zerolog.Logger, onReindex ...func(kb.Report, error)) (*search.Library, error) {
+	var hook func(kb.Report, error)
+	if len(onReindex) > 0 {
+		hook = onReindex[0]
+	}
 	syn, err := search.LoadSynonyms(cfg.SynonymsFile)
 	if err != nil {
 		return nil, fmt.Errorf("SYNONYMS_FILE: %w", err)
@@ -24,6 +29,7 @@ func newLibrary(cfg config.Config, log zerolog.Logger) (*search.Library, error) 
 		Load:         knowledge.Options{MaxFileBytes: cfg.MaxFileBytes},
 		Search:       search.Options{BaseURL: cfg.KnowledgeBaseURL, ExcerptChars: cfg.ExcerptChars, Synonyms: syn, Logger: log},
 		Logger:       log,
+		OnReindex:    hook,
 	}), nil
 }
 

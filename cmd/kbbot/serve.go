@@ -5,10 +5,16 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"time"
 
+	"github.com/rs/zerolog"
+
+	"github.com/kbbot/kbbot/internal/config"
 	"github.com/kbbot/kbbot/internal/health"
+	"github.com/kbbot/kbbot/internal/kb"
 	"github.com/kbbot/kbbot/internal/search"
 	"github.com/kbbot/kbbot/internal/slackbot"
+	"github.com/kbbot/kbbot/internal/watch"
 )
 
 func init() {
@@ -18,10 +24,23 @@ func init() {
 // The search library is what the Slack layer asks and reindexes, and the
 // health package is where it reports.
 var (
-	_ slackbot.Searcher  = (*search.Library)(nil)
-	_ slackbot.Reindexer = (*search.Library)(nil)
+	_ slackbot.Searcher  = meteredLibrary{}
+	_ slackbot.Reindexer = meteredLibrary{}
 	_ slackbot.Metrics   = (*health.Metrics)(nil)
 )
+
+// meteredLibrary times every search for the latency histogram.
+type meteredLibrary struct {
+	*search.Library
+	m *health.Metrics
+}
+
+func (l meteredLibrary) Ask(ctx context.Context, q string, limit int) (kb.Answer, error) {
+	start := time.Now()
+	a, err := l.Library.Ask(ctx, q, limit)
+	l.m.ObserveSearch(time.Since(start))
+	return a, err
+}
 
 func runServe(ctx context.Context, e env) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -36,15 +55,21 @@ func runServe(ctx context.Context, e env) error {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
 	log := newLogger(cfg, e.stderr)
+	return serve(ctx, cfg, log, nil)
+}
 
-	lib, err := openLibrary(ctx, cfg, log)
+// serve runs the bot with its operations endpoint and knowledge watcher
+// until ctx ends. It is shared by kbbot serve and the playground. started,
+// if not nil, is called once the bot is built (before it connects).
+func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started func(*slackbot.Bot)) error {
+	metrics := health.NewMetrics(nil)
+	raw, err := newLibrary(cfg, log, func(rep kb.Report, err error) {
+		metrics.Reindexed(rep, err)
+	})
 	if err != nil {
 		return err
 	}
-	defer lib.Close()
-
-	metrics := health.NewMetrics(nil)
-	metrics.SetArticles(lib.Stats().Articles)
+	lib := meteredLibrary{raw, metrics}
 	bot := slackbot.New(slackbot.Options{
 		BotToken:        cfg.BotToken,
 		AppToken:        cfg.AppToken,
@@ -59,9 +84,15 @@ func runServe(ctx context.Context, e env) error {
 		Metrics:         metrics,
 		ShutdownGrace:   cfg.ShutdownGrace,
 	})
+	if started != nil {
+		started(bot)
+	}
+
+	// The operations endpoint comes up first, so probes see "not ready"
+	// while a missing index is built, and goes down last.
 	ready := func() (bool, string) {
 		switch {
-		case !lib.Ready():
+		case !raw.Ready():
 			return false, "index not loaded"
 		case !bot.Connected():
 			return false, "not connected to Slack"
@@ -72,9 +103,6 @@ func runServe(ctx context.Context, e env) error {
 	if err := ops.Listen(); err != nil { // a busy port fails now, not after connecting
 		return fmt.Errorf("HTTP_ADDR: %w", err)
 	}
-
-	// Stop in reverse order of start: the bot drains its answers first, and
-	// the probes keep answering (not ready) meanwhile.
 	opsCtx, stopOps := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopOps()
 	botCtx, stopBot := context.WithCancel(ctx)
@@ -87,12 +115,43 @@ func runServe(ctx context.Context, e env) error {
 		}
 		opsErr <- err
 	}()
+	finish := func(err error) error {
+		stopOps()
+		return errors.Join(err, <-opsErr)
+	}
 
-	log.Info().Str("api_url", cfg.APIURL).Str("command", cfg.SlashCommand).Msg("starting slack bot")
+	if err := raw.Open(botCtx); err != nil {
+		return finish(fmt.Errorf("open index %s: %w", cfg.IndexDir, err))
+	}
+	defer raw.Close()
+	metrics.SetArticles(raw.Stats().Articles)
+
+	watchDone := make(chan struct{})
+	if cfg.WatchKnowledge {
+		w := watch.New(cfg.KnowledgeDir, watch.Options{Debounce: cfg.WatchDebounce, PollInterval: cfg.PollInterval, Logger: log},
+			func(ctx context.Context) error {
+				if _, err := raw.Refresh(); err != nil { // a generation kbbot index built
+					log.Warn().Err(err).Msg("could not pick up the index on disk")
+				}
+				_, err := raw.Reindex(ctx, nil)
+				return err
+			})
+		go func() {
+			defer close(watchDone)
+			if err := w.Run(botCtx); err != nil {
+				log.Error().Err(err).Msg("knowledge watcher stopped")
+			}
+		}()
+	} else {
+		close(watchDone)
+	}
+
+	log.Info().Str("api_url", cfg.APIURL).Str("command", cfg.SlashCommand).Str("http_addr", ops.Addr()).Msg("starting slack bot")
 	botErr := bot.Run(botCtx)
 	if botErr != nil {
 		botErr = fmt.Errorf("slack bot: %w", botErr)
 	}
-	stopOps()
-	return errors.Join(botErr, <-opsErr)
+	stopBot()
+	<-watchDone
+	return finish(botErr)
 }
