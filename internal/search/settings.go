@@ -49,7 +49,7 @@ var DefaultSettings = Settings{
 	PhraseBoost:    1,
 	SynonymBoost:   0.7,
 	MinCoverage:    0.5,
-	CoverageWeight: 1,
+	CoverageWeight: 2,
 	Candidates:     60,
 	CommonShare:    0.1,
 }
