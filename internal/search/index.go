@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -251,6 +252,7 @@ func newIndex(dir string, bl bleve.Index, arts []kb.Article, md meta, opts Optio
 	}
 	ix.vocabs = make([]atomic.Value, len(arts))
 	ix.words = newWordCache(an)
+	ix.warm()
 	return ix, nil
 }
 
@@ -357,4 +359,25 @@ func readDF(bl bleve.Index) (map[string]uint64, error) {
 		}
 		df[e.Term] = e.Count
 	}
+}
+
+// warm computes every article's word set up front, on all cores, so the
+// first questions after a (re)load cost no more than later ones.
+func (ix *Index) warm() {
+	var wg sync.WaitGroup
+	next := atomic.Int64{}
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(ix.arts) {
+					return
+				}
+				ix.vocab(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
