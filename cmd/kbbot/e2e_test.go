@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -37,11 +36,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	kbbotBin = filepath.Join(dir, "kbbot")
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		goCmd = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	build := exec.Command(goCmd, "build", "-o", kbbotBin, ".")
+	build := exec.Command("go", "build", "-o", kbbotBin, ".")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build kbbot for the end-to-end tests:", err)
