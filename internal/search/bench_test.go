@@ -54,6 +54,7 @@ func BenchmarkAskPGDocs(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer ix.Close()
+	ix.Warm() // as the library does when it opens a generation
 	var qs []string
 	for _, set := range []string{"pgdocs-dev.jsonl", "pgdocs-dev-extra.jsonl"} {
 		q, err := quality.ReadQuestions(filepath.Join(shared, "eval", set))

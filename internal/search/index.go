@@ -252,7 +252,6 @@ func newIndex(dir string, bl bleve.Index, arts []kb.Article, md meta, opts Optio
 	}
 	ix.vocabs = make([]atomic.Value, len(arts))
 	ix.words = newWordCache(an)
-	ix.warm()
 	return ix, nil
 }
 
@@ -361,9 +360,10 @@ func readDF(bl bleve.Index) (map[string]uint64, error) {
 	}
 }
 
-// warm computes every article's word set up front, on all cores, so the
-// first questions after a (re)load cost no more than later ones.
-func (ix *Index) warm() {
+// Warm computes every article's word set up front, on all cores, so the
+// first questions after a (re)load cost no more than later ones. Searching
+// works without it (word sets are then computed on first use).
+func (ix *Index) Warm() {
 	var wg sync.WaitGroup
 	next := atomic.Int64{}
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {

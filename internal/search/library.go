@@ -73,6 +73,7 @@ func NewLibrary(o LibraryOptions) *Library {
 func (l *Library) Open(ctx context.Context) error {
 	ix, err := l.openCurrent()
 	if err == nil {
+		ix.Warm()
 		l.cur.Store(ix)
 		l.log.Info().Str("index", ix.Dir()).Int("articles", len(ix.arts)).Msg("index opened")
 		return nil
@@ -304,6 +305,9 @@ func (l *Library) swap(built *Index) error {
 		os.RemoveAll(final)
 		return err
 	}
+	// Warm in the background: the new generation answers at once, and a
+	// one-shot `kbbot index` does not wait for it.
+	go ix.Warm()
 	old := l.cur.Swap(ix)
 	if old != nil {
 		old.Close() // waits for searches still running on it
@@ -440,6 +444,7 @@ func (l *Library) Refresh() (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("refresh: %w", err)
 	}
+	ix.Warm()
 	if old := l.cur.Swap(ix); old != nil {
 		old.Close()
 	}
