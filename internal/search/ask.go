@@ -136,17 +136,21 @@ func (ix *Index) stem(w string) string {
 // synonyms. Bleve multiplies a disjunction's score by the share of clauses
 // that matched, which rewards passages covering more of the question.
 func (ix *Index) buildQuery(ts []term, s Settings) query.Query {
-	var clauses []query.Query
-	fieldQ := func(text string, boost float64, common bool) query.Query {
+	// The words are analysed already: term queries skip Bleve's analysis,
+	// which a match query would run again for every field.
+	fieldQ := func(stem string, boost float64, common bool) query.Query {
+		toks := strings.Fields(stem)
 		var fs []query.Query
 		add := func(field string, b float64) {
 			if b <= 0 {
 				return
 			}
-			m := bleve.NewMatchQuery(text)
-			m.SetField(field)
-			m.SetBoost(b * boost)
-			fs = append(fs, m)
+			for _, tok := range toks {
+				q := bleve.NewTermQuery(tok)
+				q.SetField(field)
+				q.SetBoost(b * boost)
+				fs = append(fs, q)
+			}
 		}
 		if !common {
 			add(fieldBody, 1)
@@ -156,13 +160,18 @@ func (ix *Index) buildQuery(ts []term, s Settings) query.Query {
 		add(fieldTags, s.TagsBoost)
 		return bleve.NewDisjunctionQuery(fs...)
 	}
+	var clauses []query.Query
+	var phrase []string
 	for _, t := range ts {
 		var alts []query.Query
 		if t.stem != "" {
-			alts = append(alts, fieldQ(t.word, 1, t.common))
+			alts = append(alts, fieldQ(t.stem, 1, t.common))
+			phrase = append(phrase, strings.Fields(t.stem)...)
 		}
 		for _, syn := range t.synonyms {
-			alts = append(alts, fieldQ(syn, s.SynonymBoost, t.common))
+			if st := ix.stem(syn); st != "" {
+				alts = append(alts, fieldQ(st, s.SynonymBoost, t.common))
+			}
 		}
 		if len(alts) == 1 {
 			clauses = append(clauses, alts[0])
@@ -171,13 +180,8 @@ func (ix *Index) buildQuery(ts []term, s Settings) query.Query {
 		}
 	}
 	q := query.Query(bleve.NewDisjunctionQuery(clauses...))
-	if s.PhraseBoost > 0 && len(ts) > 1 {
-		words := make([]string, len(ts))
-		for i, t := range ts {
-			words[i] = t.word
-		}
-		p := bleve.NewMatchPhraseQuery(strings.Join(words, " "))
-		p.SetField(fieldBody)
+	if s.PhraseBoost > 0 && len(phrase) > 1 {
+		p := bleve.NewPhraseQuery(phrase, fieldBody)
 		p.SetBoost(s.PhraseBoost)
 		q = bleve.NewDisjunctionQuery(q, p)
 	}
