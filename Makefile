@@ -5,7 +5,7 @@ PGDOCS  := /usr/share/doc/postgresql-doc-15/html
 SHARED  ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help build test run index bench lint check eval eval-pgdocs clean
+.PHONY: help build test run index bench lint check eval eval-pgdocs pgdocs clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -26,8 +26,10 @@ index: build ## rebuild the search index from the knowledge folder
 check: build ## lint the knowledge folder
 	$(BIN) check --knowledge knowledge
 
-bench: ## run the benchmarks (search latency, indexing, Slack load)
+bench: build pgdocs ## run the benchmarks (search latency and indexing on the PostgreSQL manual, Slack load)
 	$(GO) test -run '^$$' -bench . -benchtime 2s -timeout 30m ./...
+	@echo "kbbot index on the PostgreSQL manual (wall time, peak memory):"
+	@/usr/bin/time -f "  %e s wall, %M KB peak RSS" $(BIN) index --knowledge $(PGDOCS) --index data/bench-pgdocs >/dev/null
 
 lint: ## go vet, gofmt and staticcheck
 	$(GO) vet ./...
@@ -38,8 +40,11 @@ eval: build ## quality on the shipped knowledge base and the seed articles
 	$(BIN) eval --questions $(SHARED)/eval/kb-dev.jsonl --knowledge knowledge --index data/eval-kb
 	$(BIN) eval --questions $(SHARED)/eval/seeds-dev.jsonl --knowledge $(SHARED)/seeds --index data/eval-seeds
 
-eval-pgdocs: build ## quality on the PostgreSQL manual (installs postgresql-doc-15 if missing)
-	@test -d $(PGDOCS) || (echo "installing postgresql-doc-15"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-doc-15)
+pgdocs: # install the PostgreSQL manual if missing
+	@test -d $(PGDOCS) || (echo "installing postgresql-doc-15"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-doc-15 time)
+	@command -v /usr/bin/time >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time)
+
+eval-pgdocs: build pgdocs ## quality on the PostgreSQL manual (installs postgresql-doc-15 if missing)
 	$(BIN) eval --questions $(SHARED)/eval/pgdocs-dev.jsonl --knowledge $(PGDOCS) --index data/eval-pgdocs
 	$(BIN) eval --questions $(SHARED)/eval/pgdocs-dev-extra.jsonl --knowledge $(PGDOCS) --index data/eval-pgdocs
 
