@@ -223,17 +223,26 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		p     passage
 		score float64
 		cov   float64
+		top   float64 // the article's best passage score
 	}
 	var cands []cand
-	seen := map[int]bool{}
+	at := map[int]int{} // article -> index in cands
 	for _, h := range res.Hits {
 		p, ok := ix.passages[h.ID]
-		if !ok || seen[p.art] {
+		if !ok {
 			continue
 		}
-		seen[p.art] = true
+		if i, ok := at[p.art]; ok {
+			// A passage nearly as good that comes earlier in the article is
+			// the one to show: articles state the general answer first.
+			if c := &cands[i]; h.Score >= c.top*samePassageShare && p.order < c.p.order {
+				c.p = p
+			}
+			continue
+		}
+		at[p.art] = len(cands)
 		cov := ix.coverage(ts, p.art)
-		cands = append(cands, cand{p, h.Score * math.Pow(cov, s.CoverageWeight), cov})
+		cands = append(cands, cand{p, h.Score * math.Pow(cov, s.CoverageWeight), cov, h.Score})
 	}
 	// Articles that cover the question rank above those that do not,
 	// whatever their passage scores: a heading full of common words should
@@ -292,6 +301,10 @@ func (ix *Index) setIDF(ts []term) {
 // passages, and in more than commonMinDF). They are searched in titles and headings but not in passage
 // bodies: there they barely change the ranking yet make the index walk most
 // of its postings. They still count for coverage and highlighting.
+// samePassageShare is how close (as a share of the best passage's score) an
+// earlier passage of the same article must score to be shown instead.
+const samePassageShare = 0.9
+
 // commonMinDF keeps the rule off in small indexes, where walking every
 // posting costs next to nothing.
 const commonMinDF = 500

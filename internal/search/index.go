@@ -69,6 +69,7 @@ type Index struct {
 
 type passage struct {
 	art, sec int
+	order    int // position of the passage in its article
 	text     string
 }
 
@@ -236,7 +237,7 @@ func newIndex(dir string, bl bleve.Index, arts []kb.Article, md meta, opts Optio
 	ix := &Index{dir: dir, bl: bl, opts: opts, analyzer: an, arts: arts, passages: map[string]passage{}, meta: md}
 	for ai, a := range arts {
 		for i, p := range passagesOf(a, opts.Settings.PassageChars) {
-			p.art = ai
+			p.art, p.order = ai, i
 			ix.passages[docID(a.Path, i)] = p
 		}
 	}
