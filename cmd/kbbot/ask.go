@@ -18,8 +18,7 @@ func init() {
 func runAsk(ctx context.Context, e env) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the answer as JSON")
-	kdir := fs.String("knowledge", "", "knowledge folder (default $KNOWLEDGE_DIR or ./knowledge)")
-	idir := fs.String("index", "", "index folder (default $INDEX_DIR or ./data/index)")
+	folders := addFolderFlags(fs, true)
 	if err := parseFlags(fs, e, "[--json] QUESTION..."); err != nil {
 		return err
 	}
@@ -28,15 +27,9 @@ func runAsk(ctx context.Context, e env) error {
 		fmt.Fprintln(e.stderr, "kbbot ask: give a question, e.g. kbbot ask what is a database index")
 		return exitCode(2)
 	}
-	cfg, err := loadConfig(e)
+	cfg, err := folders.load(e)
 	if err != nil {
 		return err
-	}
-	if *kdir != "" {
-		cfg.KnowledgeDir = *kdir
-	}
-	if *idir != "" {
-		cfg.IndexDir = *idir
 	}
 	log := newLogger(cfg, e.stderr)
 	lib, err := openLibrary(ctx, cfg, log)

@@ -14,16 +14,13 @@ func init() {
 
 func runCheck(ctx context.Context, e env) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	kdir := fs.String("knowledge", "", "knowledge folder (default $KNOWLEDGE_DIR or ./knowledge)")
+	folders := addFolderFlags(fs, false)
 	if err := parseFlags(fs, e, "[--knowledge DIR]"); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e)
+	cfg, err := folders.load(e)
 	if err != nil {
 		return err
-	}
-	if *kdir != "" {
-		cfg.KnowledgeDir = *kdir
 	}
 	probs, err := knowledge.Check(cfg.KnowledgeDir, knowledge.CheckOptions{Options: knowledge.Options{MaxFileBytes: cfg.MaxFileBytes}})
 	if err != nil {

@@ -16,8 +16,7 @@ func init() {
 func runEval(ctx context.Context, e env) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	qfile := fs.String("questions", "", "question set, JSON Lines (required)")
-	kdir := fs.String("knowledge", "", "knowledge folder; the index is built or brought up to date from it first")
-	idir := fs.String("index", "", "index folder (default $INDEX_DIR or ./data/index)")
+	folders := addFolderFlags(fs, true)
 	asJSON := fs.Bool("json", false, "print one JSON object with the metrics")
 	if err := parseFlags(fs, e, "--questions FILE [--knowledge DIR] [--index DIR] [--json]"); err != nil {
 		return err
@@ -31,15 +30,9 @@ func runEval(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e)
+	cfg, err := folders.load(e)
 	if err != nil {
 		return err
-	}
-	if *kdir != "" {
-		cfg.KnowledgeDir = *kdir
-	}
-	if *idir != "" {
-		cfg.IndexDir = *idir
 	}
 	log := newLogger(cfg, e.stderr)
 	lib, err := openLibrary(ctx, cfg, log)
@@ -47,7 +40,7 @@ func runEval(ctx context.Context, e env) error {
 		return err
 	}
 	defer lib.Close()
-	if *kdir != "" {
+	if *folders.knowledge != "" {
 		// The index may be from an older state of the folder.
 		if _, err := lib.Reindex(ctx, nil); err != nil {
 			return fmt.Errorf("bring index up to date: %w", err)

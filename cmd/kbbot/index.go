@@ -17,20 +17,13 @@ func init() {
 
 func runIndex(ctx context.Context, e env) error {
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
-	kdir := fs.String("knowledge", "", "knowledge folder (default $KNOWLEDGE_DIR or ./knowledge)")
-	idir := fs.String("index", "", "index folder (default $INDEX_DIR or ./data/index)")
+	folders := addFolderFlags(fs, true)
 	if err := parseFlags(fs, e, "[--knowledge DIR] [--index DIR]"); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e)
+	cfg, err := folders.load(e)
 	if err != nil {
 		return err
-	}
-	if *kdir != "" {
-		cfg.KnowledgeDir = *kdir
-	}
-	if *idir != "" {
-		cfg.IndexDir = *idir
 	}
 	log := newLogger(cfg, e.stderr)
 	lib, err := newLibrary(cfg, log.Level(max(log.GetLevel(), 2))) // summary below says it all

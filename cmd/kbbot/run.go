@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"sort"
-	"strings"
 
 	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
@@ -99,6 +98,32 @@ func parseFlags(fs *flag.FlagSet, e env, synopsis string) error {
 	return nil
 }
 
+// folderFlags are the --knowledge and --index flags several commands share.
+type folderFlags struct{ knowledge, index *string }
+
+func addFolderFlags(fs *flag.FlagSet, withIndex bool) folderFlags {
+	f := folderFlags{knowledge: fs.String("knowledge", "", "knowledge folder (default $KNOWLEDGE_DIR or ./knowledge)")}
+	if withIndex {
+		f.index = fs.String("index", "", "index folder (default $INDEX_DIR or ./data/index)")
+	}
+	return f
+}
+
+// load reads the configuration and applies the flags over it.
+func (f folderFlags) load(e env) (config.Config, error) {
+	cfg, err := loadConfig(e)
+	if err != nil {
+		return cfg, err
+	}
+	if *f.knowledge != "" {
+		cfg.KnowledgeDir = *f.knowledge
+	}
+	if f.index != nil && *f.index != "" {
+		cfg.IndexDir = *f.index
+	}
+	return cfg, nil
+}
+
 // loadConfig layers .env under the environment and validates it.
 func loadConfig(e env) (config.Config, error) {
 	getenv, err := config.Layer(e.getenv, envFile(e.getenv))
@@ -141,5 +166,3 @@ func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && isatty.IsTerminal(f.Fd())
 }
-
-var _ = strings.TrimSpace
