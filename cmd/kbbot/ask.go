@@ -31,7 +31,7 @@ func runAsk(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, e.stderr)
+	log := quietLogger(cfg, e.stderr)
 	lib, err := openLibrary(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -34,7 +34,7 @@ func runEval(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, e.stderr)
+	log := quietLogger(cfg, e.stderr)
 	lib, err := openLibrary(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -25,8 +25,7 @@ func runIndex(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, e.stderr)
-	lib, err := newLibrary(cfg, log.Level(max(log.GetLevel(), 2))) // summary below says it all
+	lib, err := newLibrary(cfg, quietLogger(cfg, e.stderr)) // the summary below says it all
 	if err != nil {
 		return err
 	}

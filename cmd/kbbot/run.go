@@ -166,3 +166,13 @@ func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && isatty.IsTerminal(f.Fd())
 }
+
+// quietLogger is newLogger for one-shot commands whose output is the point:
+// routine info lines would only get in the way (LOG_LEVEL=debug still shows all).
+func quietLogger(cfg config.Config, w io.Writer) zerolog.Logger {
+	l := newLogger(cfg, w)
+	if l.GetLevel() == zerolog.InfoLevel {
+		l = l.Level(zerolog.WarnLevel)
+	}
+	return l
+}
