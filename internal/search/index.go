@@ -214,8 +214,11 @@ func Open(dir string, opts Options) (*Index, error) {
 	if err := json.Unmarshal(b, &md); err != nil {
 		return nil, fmt.Errorf("parse index meta: %w", err)
 	}
-	if md.Format != FormatVersion || md.Key != opts.Settings.indexKey() {
-		return nil, fmt.Errorf("%w (format %d, want %d)", ErrIncompatible, md.Format, FormatVersion)
+	if md.Format != FormatVersion {
+		return nil, fmt.Errorf("%w: format %d, this kbbot uses %d", ErrIncompatible, md.Format, FormatVersion)
+	}
+	if md.Key != opts.Settings.indexKey() {
+		return nil, fmt.Errorf("%w: analysis settings changed", ErrIncompatible)
 	}
 	arts, err := readStore(dir)
 	if err != nil {
