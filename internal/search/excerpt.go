@@ -26,14 +26,21 @@ func (ix *Index) excerpt(text string, matched map[string]bool, max int) kb.Excer
 	}
 	scores := make([]float64, len(sents))
 	best := 0
+	var distinct []string // reused: a sentence matches few distinct words
 	for i, s := range sents {
-		distinct := map[string]bool{}
+		distinct = distinct[:0]
 		n := 0
 		ix.words.each(s, func(_, _ int, t string) {
-			if matched[t] {
-				distinct[t] = true
-				n++
+			if !matched[t] {
+				return
 			}
+			n++
+			for _, d := range distinct {
+				if d == t {
+					return
+				}
+			}
+			distinct = append(distinct, t)
 		})
 		scores[i] = float64(len(distinct)) + 0.1*float64(n)
 		if scores[i] > scores[best] {
