@@ -228,7 +228,17 @@ func Open(dir string, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open bleve index: %w", err)
 	}
-	return newIndex(dir, bl, arts, md, opts)
+	ix, err := newIndex(dir, bl, arts, md, opts)
+	if err != nil {
+		return nil, err
+	}
+	// bleve skips a segment it cannot load and opens an older snapshot,
+	// so a damaged index can open with passages missing.
+	if got, want := int(ix.docCount), len(ix.passages); got != want {
+		ix.Close()
+		return nil, fmt.Errorf("open bleve index: %d passages, want %d: damaged", got, want)
+	}
+	return ix, nil
 }
 
 func newIndex(dir string, bl bleve.Index, arts []kb.Article, md meta, opts Options) (*Index, error) {

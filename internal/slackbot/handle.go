@@ -168,7 +168,9 @@ func (b *Bot) onEventsAPI(ctx context.Context, ack acker, evt socketmode.Event, 
 		with(b.log.Warn()).Str("surface", r.surface).Str("outcome", "busy").Msg("work queue full; leaving the event for slack to redeliver")
 		return
 	}
-	b.ackEnvelope(ctx, ack, env.EnvelopeID, nil)
+	if !b.ackEnvelope(ctx, ack, env.EnvelopeID, nil) {
+		return // Slack redelivers it; answering too would answer twice
+	}
 	if r.eventID != "" {
 		b.seen.Add(r.eventID)
 	}

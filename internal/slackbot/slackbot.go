@@ -241,6 +241,18 @@ loop:
 	// Stop taking events: closing the socket leaves anything not yet acked
 	// to Slack, which redelivers it (to another instance, or to us later).
 	b.connected.Store(false)
+	if sockErr != nil {
+		// AckCtx only queues an ack for slack-go's sender. Keep the socket
+		// open a moment so the acks of events already taken are written;
+		// dropped, Slack would redeliver events this replica answers.
+		flush := time.NewTimer(ackFlush)
+		select {
+		case <-flush.C:
+		case <-sockErr:
+			sockErr = nil
+		}
+		flush.Stop()
+	}
 	stopSocket()
 	if sockErr != nil {
 		<-sockErr
@@ -312,6 +324,9 @@ func (b *Bot) runJob(ctx context.Context, j job) {
 // waits at all while slack-go is between sockets.
 const ackTimeout = time.Second
 
+// ackFlush is how long a stopping bot keeps its socket open for queued acks.
+const ackFlush = 200 * time.Millisecond
+
 // dispatch acks an envelope and hands its work to the pool. It runs on the
 // event-loop goroutine and must never block for long.
 func (b *Bot) dispatch(ctx context.Context, ack acker, evt socketmode.Event) {
@@ -364,16 +379,19 @@ func (b *Bot) dispatch(ctx context.Context, ack acker, evt socketmode.Event) {
 	}
 }
 
-// ackEnvelope queues the ack for an envelope.
-func (b *Bot) ackEnvelope(ctx context.Context, ack acker, envelopeID string, payload any) {
+// ackEnvelope queues the ack for an envelope and reports whether it was
+// queued. Acks do not depend on the stop signal: work taken is acked.
+func (b *Bot) ackEnvelope(ctx context.Context, ack acker, envelopeID string, payload any) bool {
 	if envelopeID == "" {
-		return
+		return true
 	}
-	actx, cancel := context.WithTimeout(ctx, ackTimeout)
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ackTimeout)
 	defer cancel()
 	if err := ack.AckCtx(actx, envelopeID, payload); err != nil {
 		b.log.Warn().Err(err).Str("envelope_id", envelopeID).Msg("ack failed; slack will redeliver")
+		return false
 	}
+	return true
 }
 
 // room reports whether the queue can take another job. Only the event loop
