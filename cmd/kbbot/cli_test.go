@@ -93,6 +93,11 @@ func TestIndexAskEval(t *testing.T) {
 		t.Fatalf("index: %v\n%s", err, out)
 	}
 
+	out, _, err = cli(t, env, "index", "--changed")
+	if err != nil || !strings.Contains(out, "(changed files only)") || strings.Contains(out, "changed:") {
+		t.Fatalf("index --changed with nothing changed: %v\n%s", err, out)
+	}
+
 	out, _, err = cli(t, env, "ask", "--json", "what", "is", "a", "reverse", "proxy?")
 	if err != nil {
 		t.Fatal(err)

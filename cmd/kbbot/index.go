@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -18,7 +19,8 @@ func init() {
 func runIndex(ctx context.Context, e env) error {
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	folders := addFolderFlags(fs, true)
-	if err := parseFlags(fs, e, "[--knowledge DIR] [--index DIR]"); err != nil {
+	changed := fs.Bool("changed", false, "re-read only files whose content changed, as /kb reindex and the watcher do (default: full rebuild)")
+	if err := parseFlags(fs, e, "[--changed] [--knowledge DIR] [--index DIR]"); err != nil {
 		return err
 	}
 	cfg, err := folders.load(e)
@@ -41,7 +43,14 @@ func runIndex(ctx context.Context, e env) error {
 		}
 	}
 	start := time.Now()
-	rep, err := lib.Rebuild(ctx, progress)
+	reindex := lib.Rebuild
+	if *changed {
+		if err := lib.Open(ctx); err != nil {
+			return fmt.Errorf("open index %s: %w", cfg.IndexDir, err)
+		}
+		reindex = lib.Reindex
+	}
+	rep, err := reindex(ctx, progress)
 	if err != nil {
 		return fmt.Errorf("index %s: %w", cfg.KnowledgeDir, err)
 	}
@@ -50,7 +59,23 @@ func runIndex(ctx context.Context, e env) error {
 }
 
 func printReport(e env, rep kb.Report, kdir, idir string, took time.Duration) {
-	fmt.Fprintf(e.stdout, "Indexed %d articles (%d sections) from %s into %s in %s.\n", rep.Articles, rep.Sections, kdir, idir, took.Round(time.Millisecond))
+	kind := "full rebuild"
+	if !rep.Full {
+		kind = "changed files only"
+	}
+	fmt.Fprintf(e.stdout, "Indexed %d articles (%d sections) from %s into %s in %s (%s).\n", rep.Articles, rep.Sections, kdir, idir, took.Round(time.Millisecond), kind)
+	if n := len(rep.Added) + len(rep.Changed) + len(rep.Removed); n > 0 && n <= 20 {
+		for _, x := range []struct {
+			what  string
+			paths []string
+		}{{"added", rep.Added}, {"changed", rep.Changed}, {"removed", rep.Removed}} {
+			if len(x.paths) > 0 {
+				fmt.Fprintf(e.stdout, "  %s: %s\n", x.what, strings.Join(x.paths, ", "))
+			}
+		}
+	} else if n > 20 {
+		fmt.Fprintf(e.stdout, "  %d added, %d changed, %d removed\n", len(rep.Added), len(rep.Changed), len(rep.Removed))
+	}
 	if len(rep.Skipped) > 0 {
 		fmt.Fprintf(e.stdout, "Skipped %d files:\n", len(rep.Skipped))
 		for _, s := range rep.Skipped {
