@@ -4,8 +4,10 @@ BIN     := bin/kbbot
 PGDOCS  := /usr/share/doc/postgresql-doc-15/html
 SHARED  ?= ../shared
 
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 .DEFAULT_GOAL := help
-.PHONY: help build test run index bench lint check eval eval-pgdocs pgdocs clean
+.PHONY: help build test run index bench lint check eval eval-pgdocs pgdocs chromium clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -13,7 +15,7 @@ help: ## list the targets
 build: ## build bin/kbbot
 	$(GO) build -o $(BIN) ./cmd/kbbot
 
-test: build ## run every test (unit, end-to-end against the Slack emulator, quality gates) and lint the knowledge folder
+test: build chromium ## run every test (unit, end-to-end against the Slack emulator, browser, quality gates) and lint the knowledge folder
 	$(BIN) check --knowledge knowledge
 	$(GO) test -race -count=1 -timeout 20m ./...
 
@@ -39,6 +41,10 @@ lint: ## go vet, gofmt and staticcheck
 eval: build ## quality on the shipped knowledge base and the seed articles
 	$(BIN) eval --questions $(SHARED)/eval/kb-dev.jsonl --knowledge knowledge --index data/eval-kb
 	$(BIN) eval --questions $(SHARED)/eval/seeds-dev.jsonl --knowledge $(SHARED)/seeds --index data/eval-seeds
+
+chromium: # install Debian's chromium for the browser test if it is missing
+	@command -v chromium >/dev/null 2>&1 || [ -n "$$KBBOT_CHROMIUM" ] || { echo "installing Debian's chromium for the browser test"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 pgdocs: # install the PostgreSQL manual if missing
 	@test -d $(PGDOCS) || (echo "installing postgresql-doc-15"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-doc-15 time)
