@@ -1,5 +1,3 @@
-// Command kbbot answers backend-development questions in Slack from a folder
-// of knowledge articles.
 package main
 
 import (

@@ -1,0 +1,20 @@
+// Command kbbot answers backend-development questions in Slack from a folder
+// of knowledge articles.
+//
+// A short tour, in the order a question travels:
+//
+//   - main.go, run.go: main builds run's arguments; run dispatches to one
+//     file per subcommand (serve.go, playground.go, runcmd.go, index.go,
+//     ask.go, eval.go, check.go, healthcheck.go). This package is the only
+//     place that wires concrete pieces together.
+//   - internal/slackbot: Socket Mode events in, acks out, answers rendered
+//     as Block Kit. It declares the Searcher it needs; it never sees Bleve.
+//   - internal/search: the Library that owns index generations, and the
+//     Index that ranks passages, applies the "I don't know" rule and cuts
+//     excerpts. It never sees Slack.
+//   - internal/knowledge: files to articles and sections; `kbbot check`.
+//   - internal/kb: the vocabulary all of the above share.
+//   - internal/health, internal/watch: probes and metrics; reindex on change.
+//   - internal/slackemu, internal/playground: a local Slack for tests, the
+//     load benchmark and the browser playground.
+package main
