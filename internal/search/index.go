@@ -145,7 +145,7 @@ func docsOf(a kb.Article, s Settings) ([]string, []bleveDoc) {
 	return ids, docs
 }
 
-// Build writes a new index generation into dir, which must not exist yet.
+// Build writes a new index generation into dir, which must be missing or empty.
 func Build(ctx context.Context, dir string, arts []kb.Article, skipped []kb.Skip, opts Options) (*Index, error) {
 	opts = opts.withDefaults()
 	m, err := buildMapping(opts.Settings)

@@ -275,7 +275,6 @@ func (l *Library) rebuild(ctx context.Context, files []knowledge.File, skips []k
 	if err != nil {
 		return nil, rep, fmt.Errorf("create build dir: %w", err)
 	}
-	os.Remove(dir) // Build creates it
 	ix, err := Build(ctx, dir, arts, skips, l.opts)
 	if err != nil {
 		os.RemoveAll(dir)
