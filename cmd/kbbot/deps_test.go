@@ -6,34 +6,51 @@ import (
 	"testing"
 )
 
-// TestDependencyDirection keeps the layers pointing one way: the vocabulary
-// knows nothing, the Slack layer never sees Bleve, the search layer never sees
-// Slack. Only cmd/kbbot wires concrete pieces together.
+// TestDependencyDirection keeps the layers pointing one way, in one place:
+// each internal package may use only the kbbot packages listed for it, and
+// never the third-party layers named. The vocabulary knows nothing, the Slack
+// layer never sees Bleve, the search layer never sees Slack, and only
+// cmd/kbbot wires concrete pieces together.
 func TestDependencyDirection(t *testing.T) {
-	const mod = "github.com/kbbot/kbbot/"
-	rules := map[string][]string{
-		"internal/kb":        {mod + "internal/", "github.com/blevesearch/", "github.com/slack-go/"},
-		"internal/knowledge": {mod + "internal/search", mod + "internal/slack", "github.com/blevesearch/", "github.com/slack-go/"},
-		"internal/search":    {mod + "internal/slack", "github.com/slack-go/", mod + "internal/health", mod + "internal/playground"},
-		"internal/slackbot":  {mod + "internal/search", "github.com/blevesearch/", mod + "internal/slackemu", mod + "internal/health", mod + "internal/playground"},
-		"internal/slackemu":  {mod + "internal/search", mod + "internal/slackbot", "github.com/blevesearch/"},
-		"internal/health":    {mod + "internal/search", mod + "internal/slack", "github.com/blevesearch/", "github.com/slack-go/"},
-		"internal/watch":     {mod + "internal/search", mod + "internal/slack", "github.com/blevesearch/", "github.com/slack-go/"},
-		"internal/quality":   {mod + "internal/search", mod + "internal/slack", "github.com/blevesearch/"},
-		"internal/config":    {mod + "internal/", "github.com/blevesearch/", "github.com/slack-go/"},
+	const mod = "github.com/kbbot/kbbot/internal/"
+	const bleve, slack = "github.com/blevesearch/", "github.com/slack-go/"
+	rules := []struct {
+		pkg    string
+		may    []string // kbbot packages it may import
+		banned []string // third-party prefixes it must not import
+	}{
+		{"kb", nil, []string{bleve, slack}},
+		{"config", nil, []string{bleve, slack}},
+		{"knowledge", []string{"kb"}, []string{bleve, slack}},
+		{"quality", []string{"kb"}, []string{bleve, slack}},
+		{"search", []string{"kb", "knowledge"}, []string{slack}},
+		{"slackbot", []string{"kb"}, []string{bleve}},
+		{"slackemu", nil, []string{bleve}},
+		{"health", []string{"kb"}, []string{bleve, slack}},
+		{"watch", []string{"kb", "knowledge"}, []string{bleve, slack}},
+		{"playground", []string{"kb", "knowledge", "slackemu"}, []string{bleve}},
 	}
-	for pkg, banned := range rules {
-		out, err := exec.Command("go", "list", "-deps", "./../../"+pkg).CombinedOutput()
+	for _, r := range rules {
+		out, err := exec.Command("go", "list", "-deps", "../../internal/"+r.pkg).CombinedOutput()
 		if err != nil {
-			t.Fatalf("go list %s: %v\n%s", pkg, err, out)
+			t.Fatalf("go list %s: %v\n%s", r.pkg, err, out)
 		}
 		for _, dep := range strings.Fields(string(out)) {
-			if dep == mod+pkg {
+			if dep == mod+r.pkg {
 				continue
 			}
-			for _, b := range banned {
+			if name, ok := strings.CutPrefix(dep, mod); ok {
+				allowed := false
+				for _, m := range r.may {
+					allowed = allowed || name == m
+				}
+				if !allowed {
+					t.Errorf("internal/%s imports internal/%s; it may use only %v", r.pkg, name, r.may)
+				}
+			}
+			for _, b := range r.banned {
 				if strings.HasPrefix(dep, b) {
-					t.Errorf("%s imports %s (banned prefix %s)", pkg, dep, b)
+					t.Errorf("internal/%s imports %s", r.pkg, dep)
 				}
 			}
 		}
