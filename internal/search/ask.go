@@ -64,7 +64,7 @@ func Classify(q string) kb.Kind {
 type term struct {
 	word     string   // as typed, lower-case
 	stem     string   // analysed form ("" if the analyser drops it)
-	synonyms []string // other words to search for
+	synonyms []string // analysed forms of the other words to search for
 	idf      float64
 	known    bool    // the word or a synonym occurs in the index
 	df       float64 // passages containing the word (or its commonest synonym)
@@ -115,7 +115,16 @@ func (ix *Index) terms(q string) []term {
 			continue
 		}
 		seen[key] = true
-		out = append(out, term{word: w, stem: stem, synonyms: syn})
+		var synStems []string // analysed once, used by every step below
+		for _, x := range syn {
+			if st := ix.stem(x); st != "" {
+				synStems = append(synStems, st)
+			}
+		}
+		if stem == "" && len(synStems) == 0 {
+			continue
+		}
+		out = append(out, term{word: w, stem: stem, synonyms: synStems})
 	}
 	return out
 }
@@ -168,10 +177,8 @@ func (ix *Index) buildQuery(ts []term, s Settings) query.Query {
 			alts = append(alts, fieldQ(t.stem, 1, t.common))
 			phrase = append(phrase, strings.Fields(t.stem)...)
 		}
-		for _, syn := range t.synonyms {
-			if st := ix.stem(syn); st != "" {
-				alts = append(alts, fieldQ(st, s.SynonymBoost, t.common))
-			}
+		for _, st := range t.synonyms {
+			alts = append(alts, fieldQ(st, s.SynonymBoost, t.common))
 		}
 		if len(alts) == 1 {
 			clauses = append(clauses, alts[0])
@@ -289,7 +296,7 @@ func (ix *Index) setIDF(ts []term) {
 	for i := range ts {
 		df := ix.phraseDF(ts[i].stem)
 		for _, syn := range ts[i].synonyms {
-			df = max(df, ix.phraseDF(ix.stem(syn)))
+			df = max(df, ix.phraseDF(syn))
 		}
 		ts[i].known = df > 0
 		ts[i].df = df
@@ -338,7 +345,7 @@ func (ix *Index) highlightTerms(ts []term) map[string]bool {
 			m[w] = true
 		}
 		for _, syn := range t.synonyms {
-			for _, w := range strings.Fields(ix.stem(syn)) {
+			for _, w := range strings.Fields(syn) {
 				m[w] = true
 			}
 		}
@@ -367,7 +374,7 @@ func (ix *Index) coverage(ts []term, art int) float64 {
 		total += t.idf
 		hit := contains(t.stem)
 		for _, syn := range t.synonyms {
-			hit = hit || contains(ix.stem(syn))
+			hit = hit || contains(syn)
 		}
 		if hit {
 			got += t.idf
