@@ -50,7 +50,7 @@ var DefaultSettings = Settings{
 	SynonymBoost:   0.7,
 	MinCoverage:    0.5,
 	CoverageWeight: 2,
-	Candidates:     60,
+	Candidates:     30,
 	CommonShare:    0.1,
 }
 

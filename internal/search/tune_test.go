@@ -120,6 +120,8 @@ func tuneVariants() []namedSettings {
 		v("phrase1", func(s *Settings) { s.PhraseBoost = 1 }),
 		v("phrase3", func(s *Settings) { s.PhraseBoost = 3 }),
 		v("cand20", func(s *Settings) { s.Candidates = 20 }),
+		v("cand30", func(s *Settings) { s.Candidates = 30 }),
+		v("cand40", func(s *Settings) { s.Candidates = 40 }),
 		v("cand200", func(s *Settings) { s.Candidates = 200 }),
 		v("common0", func(s *Settings) { s.CommonShare = 0 }),
 		v("common05", func(s *Settings) { s.CommonShare = 0.05 }),
