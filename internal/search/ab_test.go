@@ -32,13 +32,14 @@ func TestAB(t *testing.T) {
 	}
 	base := ix.opts.Settings
 	variants := map[string]func(*Settings){
-		"default":  func(*Settings) {},
-		"cand30":   func(s *Settings) { s.Candidates = 30 },
-		"nophrase": func(s *Settings) { s.PhraseBoost = 0 },
-		"common05": func(s *Settings) { s.CommonShare = 0.05 },
-		"common03": func(s *Settings) { s.CommonShare = 0.03 },
+		"default":    func(*Settings) {},
+		"cand30":     func(s *Settings) { s.Candidates = 30 },
+		"nophrase":   func(s *Settings) { s.PhraseBoost = 0 },
+		"common05":   func(s *Settings) { s.CommonShare = 0.05 },
+		"phrasemax3": func(s *Settings) { s.PhraseMaxWords = 3 },
+		"phrasemax4": func(s *Settings) { s.PhraseMaxWords = 4 },
 	}
-	names := []string{"default", "cand30", "nophrase", "common05", "common03"}
+	names := []string{"default", "nophrase", "phrasemax3", "phrasemax4"}
 	lat := map[string][]time.Duration{}
 	for round := 0; round < 15; round++ {
 		for _, n := range names {

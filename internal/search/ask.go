@@ -187,7 +187,7 @@ func (ix *Index) buildQuery(ts []term, s Settings) query.Query {
 		}
 	}
 	q := query.Query(bleve.NewDisjunctionQuery(clauses...))
-	if s.PhraseBoost > 0 && len(phrase) > 1 {
+	if s.PhraseBoost > 0 && len(phrase) > 1 && (s.PhraseMaxWords == 0 || len(phrase) <= s.PhraseMaxWords) {
 		p := bleve.NewPhraseQuery(phrase, fieldBody)
 		p.SetBoost(s.PhraseBoost)
 		q = bleve.NewDisjunctionQuery(q, p)

@@ -29,7 +29,8 @@ type Settings struct {
 	TitleBoost     float64 `json:"title_boost"`
 	HeadingBoost   float64 `json:"heading_boost"`
 	TagsBoost      float64 `json:"tags_boost"`
-	PhraseBoost    float64 `json:"phrase_boost"` // 0 = no phrase query
+	PhraseBoost    float64 `json:"phrase_boost"`     // 0 = no phrase query
+	PhraseMaxWords int     `json:"phrase_max_words"` // longer questions get no phrase query (0 = any length)
 	SynonymBoost   float64 `json:"synonym_boost"`
 	MinCoverage    float64 `json:"min_coverage"`    // share of question weight the best article must cover
 	CoverageWeight float64 `json:"coverage_weight"` // rank by score * coverage^CoverageWeight
@@ -47,6 +48,7 @@ var DefaultSettings = Settings{
 	HeadingBoost:   2,
 	TagsBoost:      1,
 	PhraseBoost:    1,
+	PhraseMaxWords: 3,
 	SynonymBoost:   0.7,
 	MinCoverage:    0.5,
 	CoverageWeight: 2,

@@ -118,6 +118,8 @@ func tuneVariants() []namedSettings {
 		v("tags0", func(s *Settings) { s.TagsBoost = 0 }),
 		v("phrase0", func(s *Settings) { s.PhraseBoost = 0 }),
 		v("phrase1", func(s *Settings) { s.PhraseBoost = 1 }),
+		v("phrasemax3", func(s *Settings) { s.PhraseMaxWords = 3 }),
+		v("phrasemax4", func(s *Settings) { s.PhraseMaxWords = 4 }),
 		v("phrase3", func(s *Settings) { s.PhraseBoost = 3 }),
 		v("cand20", func(s *Settings) { s.Candidates = 20 }),
 		v("cand30", func(s *Settings) { s.Candidates = 30 }),
