@@ -46,6 +46,7 @@ func runEval(ctx context.Context, e env) error {
 			return fmt.Errorf("bring index up to date: %w", err)
 		}
 	}
+	lib.Warm() // latency figures should not include a warm-up after a rebuild
 	m, misses, err := quality.Evaluate(ctx, lib, qs, 10)
 	if err != nil {
 		return err

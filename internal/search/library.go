@@ -450,3 +450,11 @@ func (l *Library) Refresh() (bool, error) {
 	l.log.Info().Str("index", ix.Dir()).Msg("picked up an index built by another process")
 	return true, nil
 }
+
+// Warm finishes warming the current generation (see Index.Warm) before
+// returning, for callers that measure latency right after a reindex.
+func (l *Library) Warm() {
+	if ix := l.cur.Load(); ix != nil {
+		ix.Warm()
+	}
+}
