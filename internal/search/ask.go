@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -40,6 +41,10 @@ var queryStop = map[string]bool{
 	"difference": true, "between": true, "e.g": true, "eg": true, "kind": true, "kinds": true,
 	"way": true, "ways": true, "some": true, "any": true, "thing": true, "things": true,
 	"like": true, "such": true, "good": true, "best": true, "work": true, "works": true,
+	// Greetings and politeness around a real question ("hi, what is REST? thx").
+	"hi": true, "hey": true, "hello": true, "hiya": true, "thanks": true, "thank": true,
+	"thx": true, "ty": true, "pls": true, "plz": true, "cheers": true, "help": true,
+	"kbbot": true, "bot": true,
 }
 
 var greetingRE = regexp.MustCompile(`^(hi|hello|hey|hiya|yo|howdy|hola|good (morning|afternoon|evening)|thanks|thank you|thx|ty|cheers|ok|okay|cool|great)( (there|kbbot|bot|all|everyone|a lot|so much))?[!. ]*$`)
@@ -298,7 +303,7 @@ func (ix *Index) setIDF(ts []term) {
 		for _, syn := range ts[i].synonyms {
 			df = max(df, ix.phraseDF(syn))
 		}
-		ts[i].known = df > 0
+		ts[i].known = df > 0 || ix.inMeta(ts[i].stem) || ix.anyInMeta(ts[i].synonyms)
 		ts[i].df = df
 		ts[i].idf = math.Log(1 + (n+1)/(df+1))
 	}
@@ -323,6 +328,28 @@ func (ix *Index) markCommon(ts []term, s Settings) {
 	for i := range ts {
 		ts[i].common = ts[i].df > s.CommonShare*ix.docCount && ts[i].df > commonMinDF
 	}
+}
+
+// inMeta reports whether every word of an analysed phrase occurs in some
+// title, heading, tag or alias: words an article uses only there (an alias
+// such as "kube") are known to the knowledge base too.
+func (ix *Index) inMeta(stem string) bool {
+	ws := strings.Fields(stem)
+	for _, w := range ws {
+		if !ix.metaTerms[w] {
+			return false
+		}
+	}
+	return len(ws) > 0
+}
+
+func (ix *Index) anyInMeta(stems []string) bool {
+	for _, st := range stems {
+		if ix.inMeta(st) {
+			return true
+		}
+	}
+	return false
 }
 
 // phraseDF is the smallest document frequency among a phrase's words.
@@ -432,10 +459,15 @@ func (ix *Index) link(a *kb.Article, s kb.Section) string {
 	if s.Anchor != "" {
 		frag = "#" + s.Anchor
 	}
-	if b := ix.opts.BaseURL; b != "" {
-		return strings.TrimRight(b, "/") + "/" + a.Path + frag
+	segs := strings.Split(a.Path, "/")
+	for i, sg := range segs {
+		segs[i] = url.PathEscape(sg)
 	}
-	return a.Path + frag
+	p := strings.Join(segs, "/")
+	if b := ix.opts.BaseURL; b != "" {
+		return strings.TrimRight(b, "/") + "/" + p + frag
+	}
+	return p + frag
 }
 
 // topics counts articles per tag, most common first.

@@ -51,17 +51,18 @@ func (o Options) withDefaults() Options {
 // Index is one immutable generation of the search index: a Bleve index plus
 // the article text it was built from. It is safe for concurrent use.
 type Index struct {
-	dir      string
-	bl       bleve.Index
-	opts     Options
-	analyzer analysis.Analyzer
-	arts     []kb.Article
-	passages map[string]passage
-	docCount float64
-	meta     meta
-	df       map[string]uint64 // body-field document frequency per term
-	vocabs   []atomic.Value    // per article: map[string]bool of its analysed words
-	words    *wordCache
+	dir       string
+	bl        bleve.Index
+	opts      Options
+	analyzer  analysis.Analyzer
+	arts      []kb.Article
+	passages  map[string]passage
+	docCount  float64
+	meta      meta
+	df        map[string]uint64 // body-field document frequency per term
+	metaTerms map[string]bool   // terms of the title, heading and tags fields
+	vocabs    []atomic.Value    // per article: map[string]bool of its analysed words
+	words     *wordCache
 
 	mu     sync.RWMutex // held for reading by searches, for writing by Close
 	closed bool
@@ -260,9 +261,20 @@ func newIndex(dir string, bl bleve.Index, arts []kb.Article, md meta, opts Optio
 		return nil, fmt.Errorf("count documents: %w", err)
 	}
 	ix.docCount = float64(n)
-	if ix.df, err = readDF(bl); err != nil {
+	if ix.df, err = readDF(bl, fieldBody); err != nil {
 		bl.Close()
 		return nil, err
+	}
+	ix.metaTerms = map[string]bool{}
+	for _, f := range []string{fieldTitle, fieldHeading, fieldTags} {
+		df, err := readDF(bl, f)
+		if err != nil {
+			bl.Close()
+			return nil, err
+		}
+		for t := range df {
+			ix.metaTerms[t] = true
+		}
 	}
 	ix.vocabs = make([]atomic.Value, len(arts))
 	ix.words = newWordCache(an)
@@ -354,9 +366,9 @@ func dirSize(dir string) int64 {
 
 var _ = knowledge.Anchor
 
-// readDF loads the body field's term dictionary with document counts.
-func readDF(bl bleve.Index) (map[string]uint64, error) {
-	d, err := bl.FieldDict(fieldBody)
+// readDF loads a field's term dictionary with document counts.
+func readDF(bl bleve.Index, field string) (map[string]uint64, error) {
+	d, err := bl.FieldDict(field)
 	if err != nil {
 		return nil, fmt.Errorf("read term dictionary: %w", err)
 	}

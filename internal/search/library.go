@@ -31,6 +31,8 @@ type Library struct {
 	log          zerolog.Logger
 	onReindex    func(kb.Report, error)
 	closing      sync.WaitGroup // a reindex run in progress
+	stopCtx      context.Context
+	stop         context.CancelFunc // Close abandons a reindex in progress
 
 	cur  atomic.Pointer[Index]
 	runs atomic.Int64 // reindex runs started, for tests and stats
@@ -41,6 +43,7 @@ type Library struct {
 	last    kb.Report
 	lastErr error
 	lastAt  time.Time
+	closed  bool
 }
 
 type run struct {
@@ -65,7 +68,9 @@ const currentFile = "CURRENT"
 
 // NewLibrary prepares a library; call Open before asking.
 func NewLibrary(o LibraryOptions) *Library {
-	return &Library{knowledgeDir: o.KnowledgeDir, root: o.IndexDir, load: o.Load, opts: o.Search.withDefaults(), log: o.Logger.With().Str("component", "search").Logger(), onReindex: o.OnReindex}
+	ctx, stop := context.WithCancel(context.Background())
+	return &Library{knowledgeDir: o.KnowledgeDir, root: o.IndexDir, load: o.Load, opts: o.Search.withDefaults(),
+		log: o.Logger.With().Str("component", "search").Logger(), onReindex: o.OnReindex, stopCtx: ctx, stop: stop}
 }
 
 // Open loads the current generation, or builds one when it is missing,
@@ -114,6 +119,9 @@ func (l *Library) Ask(ctx context.Context, q string, limit int) (kb.Answer, erro
 	return kb.Answer{Question: q}, errClosed
 }
 
+// ErrClosed means the library was closed.
+var ErrClosed = errors.New("search library closed")
+
 // ErrNotReady means no index has been loaded yet.
 var ErrNotReady = errors.New("search index not ready")
 
@@ -136,8 +144,13 @@ func (l *Library) Stats() kb.Stats {
 	return st
 }
 
-// Close waits for a reindex in progress, then closes the current generation.
+// Close abandons a reindex in progress (the half-built generation is thrown
+// away; the live one is untouched), then closes the current generation.
 func (l *Library) Close() error {
+	l.mu.Lock()
+	l.closed = true // no new runs: closing.Add never races with Wait
+	l.mu.Unlock()
+	l.stop()
 	l.closing.Wait()
 	if ix := l.cur.Swap(nil); ix != nil {
 		return ix.Close()
@@ -160,6 +173,10 @@ func (l *Library) Rebuild(ctx context.Context, progress func(kb.Progress)) (kb.R
 
 func (l *Library) request(ctx context.Context, full bool, progress func(kb.Progress)) (kb.Report, error) {
 	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return kb.Report{}, ErrClosed
+	}
 	var r *run
 	switch {
 	case l.running == nil:
@@ -186,10 +203,10 @@ func (l *Library) request(ctx context.Context, full bool, progress func(kb.Progr
 func (l *Library) execute(r *run, progress func(kb.Progress)) {
 	defer l.closing.Done()
 	for r != nil {
-		// A reindex is not cancelled by the caller leaving: a half-done
-		// build is thrown away anyway, and others may be waiting on it.
+		// A reindex is not cancelled by the caller leaving (others may be
+		// waiting on it), only by Close.
 		l.runs.Add(1)
-		r.report, r.err = l.reindex(context.Background(), r.full, progress)
+		r.report, r.err = l.reindex(l.stopCtx, r.full, progress)
 		if l.onReindex != nil {
 			l.onReindex(r.report, r.err)
 		}
@@ -218,13 +235,9 @@ func (l *Library) reindex(ctx context.Context, full bool, progress func(kb.Progr
 	if err != nil {
 		return kb.Report{}, err
 	}
-	old := l.cur.Load()
-	if old == nil {
-		// Another process (kbbot index) may have built one meanwhile.
-		if ix, err := l.openCurrent(); err == nil {
-			old = ix
-			l.cur.Store(ix)
-		}
+	old, err := l.adoptCurrent()
+	if err != nil {
+		l.log.Warn().Err(err).Msg("index on disk unusable; building a new one")
 	}
 	var (
 		ix  *Index
@@ -232,7 +245,13 @@ func (l *Library) reindex(ctx context.Context, full bool, progress func(kb.Progr
 	)
 	if old != nil && !full {
 		ix, rep, err = l.update(ctx, old, files, skips, progress)
-	} else {
+		if err != nil && ctx.Err() == nil {
+			// An unusable copy source must not block reindexing for good.
+			l.log.Warn().Err(err).Msg("incremental reindex failed; rebuilding everything")
+			full = true
+		}
+	}
+	if old == nil || full {
 		ix, rep, err = l.rebuild(ctx, files, skips, progress)
 		if err == nil && old != nil {
 			rep.Added, rep.Changed, rep.Removed = diffFiles(old.meta.Files, ix.meta.Files)
@@ -425,13 +444,7 @@ func diffFiles(old, cur map[string]string) (added, changed, removed []string) {
 // Refresh picks up a generation that another process (kbbot index) swapped
 // in on disk. It reports whether the live index changed.
 func (l *Library) Refresh() (bool, error) {
-	b, err := os.ReadFile(filepath.Join(l.root, currentFile))
-	if err != nil {
-		return false, nil // nothing built on disk yet
-	}
-	name := strings.TrimSpace(string(b))
-	cur := l.cur.Load()
-	if cur != nil && filepath.Base(cur.Dir()) == name {
+	if !l.stale() {
 		return false, nil
 	}
 	unlock, err := lockDir(l.root)
@@ -439,16 +452,46 @@ func (l *Library) Refresh() (bool, error) {
 		return false, err
 	}
 	defer unlock()
-	ix, err := l.openCurrent()
+	before := l.cur.Load()
+	ix, err := l.adoptCurrent()
 	if err != nil {
 		return false, fmt.Errorf("refresh: %w", err)
+	}
+	return ix != before, nil
+}
+
+// stale reports whether CURRENT on disk names another generation than the
+// live one.
+func (l *Library) stale() bool {
+	b, err := os.ReadFile(filepath.Join(l.root, currentFile))
+	if err != nil {
+		return false // nothing built on disk yet
+	}
+	cur := l.cur.Load()
+	return cur == nil || filepath.Base(cur.Dir()) != strings.TrimSpace(string(b))
+}
+
+// adoptCurrent makes the generation CURRENT names the live one, if it is
+// not already, and returns the live generation (nil if there is none). The
+// caller holds the directory lock. Another process (kbbot index) may have
+// built a generation and removed the one this process had open.
+func (l *Library) adoptCurrent() (*Index, error) {
+	if !l.stale() {
+		return l.cur.Load(), nil
+	}
+	ix, err := l.openCurrent()
+	if err != nil {
+		if _, statErr := os.Stat(filepath.Join(l.root, currentFile)); os.IsNotExist(statErr) {
+			return l.cur.Load(), nil
+		}
+		return l.cur.Load(), err
 	}
 	ix.Warm()
 	if old := l.cur.Swap(ix); old != nil {
 		old.Close()
 	}
 	l.log.Info().Str("index", ix.Dir()).Msg("picked up an index built by another process")
-	return true, nil
+	return ix, nil
 }
 
 // Warm finishes warming the current generation (see Index.Warm) before

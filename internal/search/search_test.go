@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -371,5 +372,88 @@ func TestRefreshPicksUpAnotherProcessesBuild(t *testing.T) {
 	}
 	if changed, _ := a.Refresh(); changed {
 		t.Error("second Refresh reported a change")
+	}
+}
+
+func TestPolitenessAndAliases(t *testing.T) {
+	ix := build(t, "testdata/kb", Options{})
+	for q, want := range map[string]string{
+		"hi, what is a message queue?":              "queues.md",
+		"what is cache-aside? thanks":               "caching.md",
+		"hello kbbot, how do readiness probes work": "kubernetes.md",
+		"what is kube":                              "kubernetes.md", // only an alias uses the word
+	} {
+		ans, err := ix.Ask(context.Background(), q, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ans.Answered() || ans.Results[0].Path != want {
+			t.Errorf("%q: got %+v, want %s first", q, ans.Results, want)
+		}
+	}
+}
+
+func TestLinksEscapePaths(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "c#-and 100%.md"), []byte("---\ntitle: Odd name\n---\n\n## What is a quokka?\n\nA quokka is a small marsupial.\n"), 0o644)
+	ix := build(t, dir, Options{BaseURL: "https://kb.example.com/"})
+	ans, _ := ix.Ask(context.Background(), "what is a quokka", 1)
+	if !ans.Answered() || ans.Results[0].URL != "https://kb.example.com/c%23-and%20100%25.md#what-is-a-quokka" {
+		t.Errorf("url: %+v", ans.Results)
+	}
+}
+
+func TestReindexAfterAnotherProcessReplacedTheIndex(t *testing.T) {
+	kdir := copyKB(t)
+	a := newLib(t, kdir)
+	if err := a.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// Two `kbbot index` runs: the second one's cleanup removes the
+	// generation a still has open.
+	for i := 0; i < 2; i++ {
+		b := NewLibrary(LibraryOptions{KnowledgeDir: kdir, IndexDir: a.root, Logger: zerolog.Nop()})
+		if _, err := b.Rebuild(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		b.Close()
+	}
+	os.WriteFile(filepath.Join(kdir, "zebra.md"), []byte("---\ntitle: Zebras\n---\n\nZebra stripes confuse biting flies.\n"), 0o644)
+	rep, err := a.Reindex(context.Background(), nil)
+	if err != nil {
+		t.Fatalf("reindex after another process replaced the index: %v", err)
+	}
+	if strings.Join(rep.Added, ",") != "zebra.md" {
+		t.Errorf("added %v, want zebra.md", rep.Added)
+	}
+	if ans, _ := a.Ask(context.Background(), "zebra stripes", 1); !ans.Answered() {
+		t.Error("new article not found")
+	}
+}
+
+func TestCloseAbandonsARunningReindex(t *testing.T) {
+	kdir := copyKB(t)
+	l := NewLibrary(LibraryOptions{KnowledgeDir: kdir, IndexDir: filepath.Join(t.TempDir(), "index"), Logger: zerolog.Nop()})
+	if err := l.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 400; i++ {
+		os.WriteFile(filepath.Join(kdir, fmt.Sprintf("gen-%03d.md", i)), []byte(fmt.Sprintf("---\ntitle: Generated %d\n---\n\nFiller text number %d about nothing.\n", i, i)), 0o644)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := l.Rebuild(context.Background(), nil); done <- err }()
+	// Close while it runs (or just after): it must return, and leave no
+	// half-built generation behind as the live one.
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	l2 := NewLibrary(LibraryOptions{KnowledgeDir: kdir, IndexDir: l.root, Logger: zerolog.Nop()})
+	defer l2.Close()
+	if err := l2.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if ans, _ := l2.Ask(context.Background(), "cache-aside", 1); !ans.Answered() {
+		t.Error("index unusable after Close during a rebuild")
 	}
 }

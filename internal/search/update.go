@@ -21,6 +21,7 @@ var errClosed = errors.New("search: index closed")
 // copy of the current generation. It returns a nil index when nothing changed.
 func (l *Library) update(ctx context.Context, old *Index, files []knowledge.File, skips []kb.Skip, progress func(kb.Progress)) (*Index, kb.Report, error) {
 	rep := kb.Report{}
+	scanSkips := skips[:len(skips):len(skips)] // before parse failures are added
 	present := map[string]bool{}
 	parsed := map[string]kb.Article{}
 	for i, f := range files {
@@ -67,7 +68,7 @@ func (l *Library) update(ctx context.Context, old *Index, files []knowledge.File
 	}
 	if n := len(parsed) + len(rep.Removed); n > 20 && n > len(old.arts)/2 {
 		// Most of the folder changed: a clean build is faster than edits.
-		ix, full, err := l.rebuild(ctx, files, skips[:len(skips):len(skips)], nil)
+		ix, full, err := l.rebuild(ctx, files, scanSkips, nil)
 		full.Added, full.Changed, full.Removed = rep.Added, rep.Changed, rep.Removed
 		return ix, full, err
 	}
