@@ -84,6 +84,7 @@ type Stats struct {
 	Articles    int
 	Sections    int
 	Topics      []Topic
+	Examples    []string // questions the knowledge base answers (section headings)
 	IndexedAt   time.Time
 	IndexBytes  int64
 	Skipped     []Skip

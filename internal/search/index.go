@@ -306,6 +306,7 @@ func (ix *Index) Stats() kb.Stats {
 	st := kb.Stats{Articles: len(ix.arts), Sections: ix.meta.Sections, IndexedAt: ix.meta.BuiltAt, Skipped: ix.meta.Skipped}
 	st.IndexBytes = dirSize(ix.dir)
 	st.Topics = topics(ix.arts)
+	st.Examples = examples(ix.arts, st.Topics, 5)
 	return st
 }
 
@@ -406,4 +407,39 @@ func (ix *Index) Warm() {
 		}()
 	}
 	wg.Wait()
+}
+
+// examples picks questions the knowledge base surely answers: the first
+// question-shaped heading of an article in each of the biggest topics.
+func examples(arts []kb.Article, tops []kb.Topic, n int) []string {
+	var out []string
+	used := map[string]bool{}
+	for _, t := range tops {
+		if len(out) == n {
+			break
+		}
+	articles:
+		for _, a := range arts {
+			if used[a.Path] || !hasTag(a, t.Name) {
+				continue
+			}
+			for _, s := range a.Sections {
+				if strings.HasSuffix(s.Heading, "?") && len(s.Heading) <= 80 {
+					out = append(out, s.Heading)
+					used[a.Path] = true
+					break articles
+				}
+			}
+		}
+	}
+	return out
+}
+
+func hasTag(a kb.Article, tag string) bool {
+	for _, t := range a.Tags {
+		if strings.EqualFold(t, tag) {
+			return true
+		}
+	}
+	return false
 }

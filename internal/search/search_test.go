@@ -457,3 +457,16 @@ func TestCloseAbandonsARunningReindex(t *testing.T) {
 		t.Error("index unusable after Close during a rebuild")
 	}
 }
+
+func TestExampleQuestionsAreAnswered(t *testing.T) {
+	ix := build(t, "../../knowledge", Options{})
+	ex := ix.Stats().Examples
+	if len(ex) < 3 {
+		t.Fatalf("examples %v, want at least 3", ex)
+	}
+	for _, q := range ex {
+		if ans, _ := ix.Ask(context.Background(), q, 3); !ans.Answered() {
+			t.Errorf("example %q gets no answer", q)
+		}
+	}
+}

@@ -365,10 +365,14 @@ func sortedTopics(ts []kb.Topic) []kb.Topic {
 	return out
 }
 
-// exampleQuestions are the configured ones, or made from the top topics.
+// exampleQuestions are the configured ones, else questions the articles'
+// headings ask, else ones made from the top topics.
 func (r renderer) exampleQuestions(s kb.Stats, n int) []string {
 	if len(r.examples) > 0 {
 		return r.examples[:min(n, len(r.examples))]
+	}
+	if len(s.Examples) > 0 {
+		return s.Examples[:min(n, len(s.Examples))]
 	}
 	var out []string
 	for _, t := range sortedTopics(s.Topics) {
