@@ -94,14 +94,7 @@ func (s *Server) Mention(channel, user, text, threadTS string) (Event, error) {
 		"team":          s.opts.TeamID,
 		"blocks":        blocksAsAny(blocks),
 	}
-	if threadTS != "" {
-		inner["thread_ts"] = threadTS
-		if p := s.findMessageLocked(channel, threadTS); p != nil {
-			inner["parent_user_id"] = p.User
-		}
-	}
-	s.storeMessageLocked(&Message{Channel: channel, TS: ts, ThreadTS: threadTS, User: user, Text: text, Blocks: blocks})
-	return s.sendEventLocked(inner)
+	return s.postUserMessageLocked(inner, channel, user, text, threadTS, ts, blocks)
 }
 
 // DirectMessage sends a message.im event: user writes text in the DM channel
@@ -146,14 +139,7 @@ func (s *Server) DirectMessageInThread(channel, user, text, threadTS string) (Ev
 		"team":          s.opts.TeamID,
 		"blocks":        blocksAsAny(blocks),
 	}
-	if threadTS != "" {
-		inner["thread_ts"] = threadTS
-		if p := s.findMessageLocked(channel, threadTS); p != nil {
-			inner["parent_user_id"] = p.User
-		}
-	}
-	s.storeMessageLocked(&Message{Channel: channel, TS: ts, ThreadTS: threadTS, User: user, Text: text, Blocks: blocks})
-	return s.sendEventLocked(inner)
+	return s.postUserMessageLocked(inner, channel, user, text, threadTS, ts, blocks)
 }
 
 // SendEvent wraps any inner event (a bot_message, a message_changed, an
@@ -548,4 +534,17 @@ func newEventID() string {
 
 func newTriggerID() string {
 	return fmt.Sprintf("%d.%d.%s", time.Now().UnixMilli(), eventSeq.Add(1), hex.EncodeToString(randBytes(16)))
+}
+
+// postUserMessageLocked adds a user's message (inner, as an event) to the
+// channel history, threading it under threadTS, and delivers the event.
+func (s *Server) postUserMessageLocked(inner map[string]any, channel, user, text, threadTS, ts string, blocks []map[string]any) (Event, error) {
+	if threadTS != "" {
+		inner["thread_ts"] = threadTS
+		if p := s.findMessageLocked(channel, threadTS); p != nil {
+			inner["parent_user_id"] = p.User
+		}
+	}
+	s.storeMessageLocked(&Message{Channel: channel, TS: ts, ThreadTS: threadTS, User: user, Text: text, Blocks: blocks})
+	return s.sendEventLocked(inner)
 }

@@ -495,16 +495,9 @@ func (s *Server) chatUpdate(p map[string]any) apiResult {
 	mc, bad := readContent(p, maxMessageBlocks)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, ok := s.resolveChannelLocked(str(p, "channel"))
-	if !ok {
-		return errResult("channel_not_found")
-	}
-	m := s.findMessageLocked(c.ID, str(p, "ts"))
-	if m == nil || m.Deleted || m.Ephemeral {
-		return errResult("message_not_found")
-	}
-	if m.BotID != s.opts.BotID {
-		return errResult("cant_update_message")
+	c, m, fail := s.ownMessageLocked(p, "cant_update_message")
+	if fail != nil {
+		return *fail
 	}
 	if bad != nil {
 		return *bad
@@ -530,19 +523,33 @@ func (s *Server) chatUpdate(p map[string]any) apiResult {
 	return okResult(map[string]any{"channel": c.ID, "ts": m.TS, "text": m.Text, "message": s.messageJSONLocked(m)})
 }
 
-func (s *Server) chatDelete(p map[string]any) apiResult {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// ownMessageLocked finds the message chat.update or chat.delete names, which
+// must be one the bot posted; denied is the error for someone else's.
+func (s *Server) ownMessageLocked(p map[string]any, denied string) (Channel, *Message, *apiResult) {
+	fail := func(code string) (Channel, *Message, *apiResult) {
+		r := errResult(code)
+		return Channel{}, nil, &r
+	}
 	c, ok := s.resolveChannelLocked(str(p, "channel"))
 	if !ok {
-		return errResult("channel_not_found")
+		return fail("channel_not_found")
 	}
 	m := s.findMessageLocked(c.ID, str(p, "ts"))
 	if m == nil || m.Deleted || m.Ephemeral {
-		return errResult("message_not_found")
+		return fail("message_not_found")
 	}
 	if m.BotID != s.opts.BotID {
-		return errResult("cant_delete_message")
+		return fail(denied)
+	}
+	return c, m, nil
+}
+
+func (s *Server) chatDelete(p map[string]any) apiResult {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, m, fail := s.ownMessageLocked(p, "cant_delete_message")
+	if fail != nil {
+		return *fail
 	}
 	m.Deleted = true
 	s.publishLocked(Activity{Kind: ActivityDeleted, Message: copyMessage(m)})
