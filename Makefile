@@ -7,7 +7,7 @@ SHARED  ?= ../shared
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test run index bench lint check eval eval-pgdocs pgdocs chromium clean
+.PHONY: help build test run index bench lint check eval eval-pgdocs eval-bookindex pgdocs xapian chromium clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,9 +38,17 @@ lint: ## go vet, gofmt and staticcheck
 	@out=$$(gofmt -l cmd internal); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
-eval: build ## quality on the shipped knowledge base and the seed articles
-	$(BIN) eval --questions $(SHARED)/eval/kb-dev.jsonl --knowledge knowledge --index data/eval-kb
-	$(BIN) eval --questions $(SHARED)/eval/seeds-dev.jsonl --knowledge $(SHARED)/seeds --index data/eval-seeds
+# Question sets: the shared development sets and our own; a pattern that
+# matches nothing drops out.
+OWN_EVAL    := internal/search/testdata/eval
+KB_SETS     := $(wildcard $(SHARED)/eval/kb-dev.jsonl $(OWN_EVAL)/kb-*.jsonl)
+SEEDS_SETS  := $(wildcard $(SHARED)/eval/seeds-dev.jsonl $(OWN_EVAL)/seeds-*.jsonl)
+PGDOCS_SETS := $(wildcard $(SHARED)/eval/pgdocs-dev.jsonl) $(wildcard $(SHARED)/eval/pgdocs-dev-*.jsonl $(OWN_EVAL)/pgdocs-*.jsonl)
+qflags       = $(foreach f,$(1),--questions $(f))
+
+eval: build ## quality on the shipped knowledge base and the seed articles (95% intervals)
+	$(if $(KB_SETS),$(BIN) eval $(call qflags,$(KB_SETS)) --knowledge knowledge --index data/eval-kb)
+	$(if $(SEEDS_SETS),$(BIN) eval $(call qflags,$(SEEDS_SETS)) --knowledge $(SHARED)/seeds --index data/eval-seeds)
 
 chromium: # install Debian's chromium for the browser test if it is missing
 	@command -v chromium >/dev/null 2>&1 || [ -n "$$KBBOT_CHROMIUM" ] || { echo "installing Debian's chromium for the browser test"; \
@@ -51,8 +59,18 @@ pgdocs: # install the PostgreSQL manual if missing
 	@command -v /usr/bin/time >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time)
 
 eval-pgdocs: build pgdocs ## quality on the PostgreSQL manual (installs postgresql-doc-15 if missing)
-	$(BIN) eval --questions $(SHARED)/eval/pgdocs-dev.jsonl --knowledge $(PGDOCS) --index data/eval-pgdocs
-	$(BIN) eval --questions $(SHARED)/eval/pgdocs-dev-extra.jsonl --knowledge $(PGDOCS) --index data/eval-pgdocs
+	$(if $(PGDOCS_SETS),$(BIN) eval $(call qflags,$(PGDOCS_SETS)) --knowledge $(PGDOCS) --index data/eval-pgdocs,@echo "no pgdocs question sets under $(SHARED)/eval or $(OWN_EVAL)")
+
+xapian: # install Debian's Xapian bindings for the side-by-side reference
+	@/usr/bin/python3 -c 'import xapian' 2>/dev/null || (echo "installing python3-xapian"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-xapian)
+
+eval-bookindex: build pgdocs xapian ## quality on ~3,000 questions derived from the manual's index and glossary, kbbot and Xapian
+	@mkdir -p data
+	$(BIN) questions bookindex $(PGDOCS) > data/bookindex.jsonl
+	$(BIN) questions glossary $(PGDOCS) > data/glossary.jsonl
+	$(BIN) eval --questions data/bookindex.jsonl --questions data/glossary.jsonl --knowledge $(PGDOCS) --index data/eval-pgdocs --misses=false
+	/usr/bin/python3 $(SHARED)/tools/xapian_eval.py $(PGDOCS) data/bookindex.jsonl
+	/usr/bin/python3 $(SHARED)/tools/xapian_eval.py $(PGDOCS) data/glossary.jsonl
 
 clean: ## remove build output and local indexes
 	rm -rf bin data

@@ -20,9 +20,9 @@ import (
 // Question is one line of a question set (see shared/eval/README.md).
 type Question struct {
 	Q      string    `json:"q"`
-	Source flexNames `json:"source"`
-	Answer []string  `json:"answer"`
-	None   bool      `json:"none"`
+	Source flexNames `json:"source,omitempty"`
+	Answer []string  `json:"answer,omitempty"`
+	None   bool      `json:"none,omitempty"`
 }
 
 // flexNames accepts a string or a list of strings.
@@ -119,97 +119,180 @@ func containsAll(text string, answer []string) bool {
 	return true
 }
 
-// Evaluate runs every question and computes the metrics of shared/eval/README.md.
-func Evaluate(ctx context.Context, a Asker, qs []Question, depth int) (Metrics, []string, error) {
-	var (
-		m                             Metrics
-		nSrc, nAns, nNone             int
-		h1, h3, mrr, a1, a3, rejected float64
-		lat                           []float64
-		misses                        []string
-	)
+// Outcome is what happened to one question: enough to recompute every
+// metric, so confidence intervals can resample questions.
+type Outcome struct {
+	Q         string
+	HasSource bool    // the question names source articles (hit@k, mrr@10)
+	Rank      int     // rank of the first source article within the top ten; 0 if absent
+	HasAnswer bool    // the question names answer strings (answer@k)
+	Answer1   bool    // the first excerpt contains every answer element
+	Answer3   bool    // one of the first three excerpts does
+	None      bool    // nothing should answer the question (none_rejected)
+	Rejected  bool    // and nothing did
+	LatencyMs float64 // search time, excerpts included
+}
+
+// Run is one question set's result: the metrics, a 95% bootstrap confidence
+// interval for each quality metric that applies to the set (see CIs), the
+// per-question outcomes and a line per miss.
+type Run struct {
+	Metrics
+	CI       map[string][2]float64
+	Outcomes []Outcome
+	Misses   []string
+}
+
+// Measure runs every question and computes the metrics of
+// shared/eval/README.md with their confidence intervals.
+func Measure(ctx context.Context, a Asker, qs []Question, depth int) (Run, error) {
+	var r Run
 	for _, q := range qs {
 		start := time.Now()
 		ans, err := a.Ask(ctx, q.Q, depth)
-		lat = append(lat, float64(time.Since(start).Microseconds())/1000)
+		o := Outcome{Q: q.Q, LatencyMs: float64(time.Since(start).Microseconds()) / 1000}
 		if err != nil {
-			return m, nil, fmt.Errorf("ask %q: %w", q.Q, err)
+			return Run{}, fmt.Errorf("ask %q: %w", q.Q, err)
 		}
-		m.Questions++
 		got := make([]string, len(ans.Results))
-		for i, r := range ans.Results {
-			got[i] = path.Base(r.Path)
+		for i, res := range ans.Results {
+			got[i] = path.Base(res.Path)
 		}
-		if q.None {
-			nNone++
-			if !ans.Answered() {
-				rejected++
-			} else {
-				misses = append(misses, fmt.Sprintf("%q should get no answer; got %s", q.Q, strings.Join(got, ", ")))
+		switch {
+		case q.None:
+			o.None = true
+			o.Rejected = !ans.Answered()
+			if !o.Rejected {
+				r.Misses = append(r.Misses, fmt.Sprintf("%q should get no answer; got %s", q.Q, strings.Join(got, ", ")))
 			}
-			continue
+		default:
+			if len(q.Source) > 0 {
+				o.HasSource = true
+				for i, g := range got {
+					if i < 10 && contains(q.Source, g) {
+						o.Rank = i + 1
+						break
+					}
+				}
+				if o.Rank != 1 {
+					r.Misses = append(r.Misses, fmt.Sprintf("%q: want %s, rank %d; got %s", q.Q, strings.Join(q.Source, " or "), o.Rank, strings.Join(first(got, 3), ", ")))
+				}
+			}
+			if len(q.Answer) > 0 {
+				o.HasAnswer = true
+				for i, res := range ans.Results {
+					if i >= 3 {
+						break
+					}
+					if containsAll(res.Excerpt.Plain(), q.Answer) {
+						o.Answer3 = true
+						o.Answer1 = o.Answer1 || i == 0
+					}
+				}
+				if !o.Answer3 {
+					first := ""
+					if len(ans.Results) > 0 {
+						first = ans.Results[0].Path + ": " + ans.Results[0].Excerpt.Plain()
+					}
+					r.Misses = append(r.Misses, fmt.Sprintf("%q: no excerpt in the top 3 contains %v; first: %.160s", q.Q, q.Answer, first))
+				}
+			}
 		}
-		if len(q.Source) > 0 {
-			nSrc++
-			rank := 0
-			for i, g := range got {
-				if i < 10 && contains(q.Source, g) {
-					rank = i + 1
-					break
-				}
-			}
-			if rank == 1 {
-				h1++
-			}
-			if rank >= 1 && rank <= 3 {
-				h3++
-			}
-			if rank >= 1 {
-				mrr += 1 / float64(rank)
-			}
-			if rank != 1 {
-				misses = append(misses, fmt.Sprintf("%q: want %s, rank %d; got %s", q.Q, strings.Join(q.Source, " or "), rank, strings.Join(first(got, 3), ", ")))
-			}
-		}
-		if len(q.Answer) > 0 {
-			nAns++
-			ok1, ok3 := false, false
-			for i, r := range ans.Results {
-				if i >= 3 {
-					break
-				}
-				if containsAll(r.Excerpt.Plain(), q.Answer) {
-					ok3 = true
-					ok1 = ok1 || i == 0
-				}
-			}
-			if ok1 {
-				a1++
-			}
-			if ok3 {
-				a3++
-			} else {
-				first := ""
-				if len(ans.Results) > 0 {
-					first = ans.Results[0].Path + ": " + ans.Results[0].Excerpt.Plain()
-				}
-				misses = append(misses, fmt.Sprintf("%q: no excerpt in the top 3 contains %v; first: %.160s", q.Q, q.Answer, first))
-			}
+		r.Outcomes = append(r.Outcomes, o)
+	}
+	r.Metrics = Summarize(r.Outcomes)
+	r.CI = CIs(r.Outcomes, Resamples, Seed)
+	return r, nil
+}
+
+// Evaluate is Measure without the intervals and outcomes.
+func Evaluate(ctx context.Context, a Asker, qs []Question, depth int) (Metrics, []string, error) {
+	r, err := Measure(ctx, a, qs, depth)
+	if err != nil {
+		return Metrics{}, nil, err
+	}
+	return r.Metrics, r.Misses, nil
+}
+
+// Summarize computes the metrics from per-question outcomes. A metric that
+// no question applies to is 0 (CIs leaves it out, which is how callers tell).
+func Summarize(outs []Outcome) Metrics {
+	m := Metrics{Questions: len(outs)}
+	for name, vals := range perQuestion(outs) {
+		v := round3(mean(vals))
+		switch name {
+		case "hit@1":
+			m.Hit1 = v
+		case "hit@3":
+			m.Hit3 = v
+		case "mrr@10":
+			m.MRR10 = v
+		case "answer@1":
+			m.Answer1 = v
+		case "answer@3":
+			m.Answer3 = v
+		case "none_rejected":
+			m.NoneRejected = v
 		}
 	}
-	div := func(a float64, b int) float64 {
-		if b == 0 {
-			return 0
-		}
-		return round3(a / float64(b))
+	if len(outs) == 0 {
+		return m
 	}
-	m.Hit1, m.Hit3, m.MRR10 = div(h1, nSrc), div(h3, nSrc), div(mrr, nSrc)
-	m.Answer1, m.Answer3 = div(a1, nAns), div(a3, nAns)
-	m.NoneRejected = div(rejected, nNone)
+	lat := make([]float64, len(outs))
+	for i, o := range outs {
+		lat[i] = o.LatencyMs
+	}
 	sort.Float64s(lat)
 	m.P50ms = round3(lat[len(lat)/2])
 	m.P99ms = round3(lat[min(len(lat)-1, int(float64(len(lat))*0.99))])
-	return m, misses, nil
+	return m
+}
+
+// QualityMetrics names the metrics that get confidence intervals, in the
+// order they are reported.
+var QualityMetrics = []string{"hit@1", "hit@3", "mrr@10", "answer@1", "answer@3", "none_rejected"}
+
+// perQuestion gives each quality metric's per-question values (1/0, or
+// 1/rank for mrr@10) over the questions it applies to; a metric no
+// question applies to is absent.
+func perQuestion(outs []Outcome) map[string][]float64 {
+	v := map[string][]float64{}
+	b := func(ok bool) float64 {
+		if ok {
+			return 1
+		}
+		return 0
+	}
+	for _, o := range outs {
+		if o.HasSource {
+			v["hit@1"] = append(v["hit@1"], b(o.Rank == 1))
+			v["hit@3"] = append(v["hit@3"], b(o.Rank >= 1 && o.Rank <= 3))
+			rr := 0.0
+			if o.Rank >= 1 {
+				rr = 1 / float64(o.Rank)
+			}
+			v["mrr@10"] = append(v["mrr@10"], rr)
+		}
+		if o.HasAnswer {
+			v["answer@1"] = append(v["answer@1"], b(o.Answer1))
+			v["answer@3"] = append(v["answer@3"], b(o.Answer3))
+		}
+		if o.None {
+			v["none_rejected"] = append(v["none_rejected"], b(o.Rejected))
+		}
+	}
+	return v
+}
+
+func mean(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
 }
 
 func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
