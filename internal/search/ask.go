@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/kbbot/kbbot/internal/kb"
@@ -69,6 +70,7 @@ func Classify(q string) kb.Kind {
 type term struct {
 	word     string   // as typed, lower-case
 	stem     string   // analysed form ("" if the analyser drops it)
+	parts    []string // an identifier's analysed parts, space-joined ("pg stat statement")
 	synonyms []string // analysed forms of the other words to search for
 	idf      float64
 	known    bool    // the word or a synonym occurs in the index
@@ -84,20 +86,26 @@ func (ix *Index) terms(q string) []term {
 	}
 	var out []term
 	seen := map[string]bool{}
-	words := wordRE.FindAllString(strings.ToLower(q), -1)
+	// Words keep their case for analysis (camelCase is split by case);
+	// stop words and synonyms are looked up lower-case.
+	words := wordRE.FindAllString(q, -1)
 	for i := range words {
 		words[i] = strings.Trim(words[i], ".'’-")
 	}
+	lower := make([]string, len(words))
+	for i, w := range words {
+		lower[i] = strings.ToLower(w)
+	}
 	for i := 0; i < len(words) && len(out) < maxTerms; i++ {
-		w := words[i]
+		w, typed := lower[i], words[i]
 		// A two- or three-word phrase with synonyms ("version control")
 		// counts as one term.
 		var syn []string
 		for n := 3; n >= 2 && syn == nil; n-- {
 			if i+n <= len(words) {
-				phrase := strings.Join(words[i:i+n], " ")
+				phrase := strings.Join(lower[i:i+n], " ")
 				if s := ix.opts.Synonyms.Of(phrase); s != nil {
-					syn, w = s, phrase
+					syn, w, typed = s, phrase, phrase
 					i += n - 1
 				}
 			}
@@ -108,7 +116,7 @@ func (ix *Index) terms(q string) []term {
 		if syn == nil {
 			syn = ix.opts.Synonyms.Of(w)
 		}
-		stem := ix.stem(w)
+		stem, parts := ix.analyse(typed)
 		if stem == "" && len(syn) == 0 {
 			continue
 		}
@@ -122,27 +130,43 @@ func (ix *Index) terms(q string) []term {
 		seen[key] = true
 		var synStems []string // analysed once, used by every step below
 		for _, x := range syn {
-			if st := ix.stem(x); st != "" {
+			if st, _ := ix.analyse(x); st != "" {
 				synStems = append(synStems, st)
 			}
 		}
 		if stem == "" && len(synStems) == 0 {
 			continue
 		}
-		out = append(out, term{word: w, stem: stem, synonyms: synStems})
+		t := term{word: w, stem: stem, synonyms: synStems}
+		if parts != "" {
+			t.parts = []string{parts}
+		}
+		out = append(out, t)
 	}
 	return out
 }
 
-// stem runs one word through the index analyser; multi-token words (such as
-// "blue-green") come back space-joined.
-func (ix *Index) stem(w string) string {
+// analyse runs one word through the index analyser. Multi-token words (such
+// as "blue-green") come back space-joined; an identifier comes back whole,
+// with its parts separately ("pg_stat_statements" -> "pg_stat_stat", "pg
+// stat statement").
+func (ix *Index) analyse(w string) (stem, parts string) {
 	toks := ix.analyzer.Analyze([]byte(w))
-	parts := make([]string, 0, len(toks))
-	for _, t := range toks {
-		parts = append(parts, string(t.Term))
+	var whole, split []string
+	for i, t := range toks {
+		if i > 0 && t.Position == toks[i-1].Position {
+			split = append(split, string(t.Term))
+			continue
+		}
+		whole = append(whole, string(t.Term))
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(whole, " "), strings.Join(split, " ")
+}
+
+// stem is the analysed form of a word (see analyse).
+func (ix *Index) stem(w string) string {
+	s, _ := ix.analyse(w)
+	return s
 }
 
 // buildQuery is a disjunction with one clause per question word, each a
@@ -181,6 +205,9 @@ func (ix *Index) buildQuery(ts []term, s Settings) query.Query {
 		if t.stem != "" {
 			alts = append(alts, fieldQ(t.stem, 1, t.common))
 			phrase = append(phrase, strings.Fields(t.stem)...)
+		}
+		for _, st := range t.parts {
+			alts = append(alts, fieldQ(st, s.PartsBoost, t.common))
 		}
 		for _, st := range t.synonyms {
 			alts = append(alts, fieldQ(st, s.SynonymBoost, t.common))
@@ -228,58 +255,23 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 	if err != nil {
 		return ans, fmt.Errorf("search: %w", err)
 	}
-	matched := ix.highlightTerms(ts)
-	// One candidate per article (its best passage), re-ranked by how much
-	// of the question the whole article covers.
-	type cand struct {
-		p     passage
-		score float64
-		cov   float64
-		top   float64 // the article's best passage score
-	}
-	var cands []cand
-	at := map[int]int{} // article -> index in cands
-	for _, h := range res.Hits {
-		p, ok := ix.passages[h.ID]
-		if !ok {
-			continue
-		}
-		if i, ok := at[p.art]; ok {
-			// A passage nearly as good that comes earlier in the article is
-			// the one to show: articles state the general answer first.
-			if c := &cands[i]; h.Score >= c.top*samePassageShare && p.order < c.p.order {
-				c.p = p
-			}
-			continue
-		}
-		at[p.art] = len(cands)
-		cov := ix.coverage(ts, p.art)
-		cands = append(cands, cand{p, h.Score * math.Pow(cov, s.CoverageWeight), cov, h.Score})
-	}
-	// Articles that cover the question rank above those that do not,
-	// whatever their passage scores: a heading full of common words should
-	// not beat the one article that mentions the rare ones.
-	sort.SliceStable(cands, func(i, j int) bool {
-		ci, cj := cands[i].cov >= s.MinCoverage, cands[j].cov >= s.MinCoverage
-		if ci != cj {
-			return ci
-		}
-		return cands[i].score > cands[j].score
-	})
-	if len(cands) == 0 || !ix.covers(ts, cands[0].cov) {
+	cands := ix.rank(res.Hits, ix.qterms(ts, s), s)
+	if len(cands) == 0 || !ix.covers(ts, cands[0].cov, cands[0].pcov) {
 		// The best match leaves the question unexplained: say so rather
 		// than show something loosely related.
 		return ans, nil
 	}
+	matched := ix.highlightTerms(ts)
 	for _, c := range cands {
 		if len(ans.Results) >= limit {
 			break
 		}
-		if c.cov < s.MinCoverage/2 {
+		if c.cov < s.MinCoverage/2 || c.score < s.MinScoreShare*cands[0].score {
 			continue
 		}
-		a := &ix.arts[c.p.art]
-		sec := a.Sections[c.p.sec]
+		a := &ix.arts[c.art]
+		p := ix.byArt[c.art][c.pass]
+		sec := a.Sections[p.sec]
 		ans.Results = append(ans.Results, kb.Result{
 			Title:   a.Title,
 			Section: sec.Heading,
@@ -287,11 +279,58 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 			URL:     ix.link(a, sec),
 			Tags:    a.Tags,
 			Updated: a.Updated,
-			Excerpt: ix.excerpt(c.p.text, matched, ix.opts.ExcerptChars),
+			Excerpt: ix.excerpt(p.text, matched, ix.opts.ExcerptChars),
 			Score:   c.score,
 		})
 	}
 	return ans, nil
+}
+
+// cand is one candidate article with its best passage.
+type cand struct {
+	art, pass int
+	score     float64
+	cov       float64 // article coverage
+	pcov      float64 // best passage's coverage
+}
+
+// rank scores every passage of each article Bleve found with BM25F; an
+// article is as good as its best passage. Articles that cover the question
+// rank above those that do not, whatever their passage scores: a heading
+// full of common words should not beat the one article that mentions the
+// rare ones.
+func (ix *Index) rank(hits search.DocumentMatchCollection, qs []qterm, s Settings) []cand {
+	var cands []cand
+	seen := map[int]bool{}
+	for _, h := range hits {
+		p, ok := ix.passages[h.ID]
+		if !ok || seen[p.art] {
+			continue
+		}
+		seen[p.art] = true
+		st := ix.stats[p.art]
+		c := cand{art: p.art, pass: -1}
+		for i := range st.passages {
+			if sc := ix.bm25f(st, i, qs, s); sc > c.score {
+				c.score, c.pass = sc, i
+			}
+		}
+		if c.pass < 0 {
+			continue
+		}
+		c.cov = ix.articleCoverage(st, qs)
+		c.pcov = ix.passageCoverage(st, c.pass, qs)
+		c.score *= math.Pow(c.cov, s.CoverageWeight)
+		cands = append(cands, c)
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		ci, cj := cands[i].cov >= s.MinCoverage, cands[j].cov >= s.MinCoverage
+		if ci != cj {
+			return ci
+		}
+		return cands[i].score > cands[j].score
+	})
+	return cands
 }
 
 // setIDF weighs each term by rarity in the body field. A word the index has
@@ -305,7 +344,7 @@ func (ix *Index) setIDF(ts []term) {
 		}
 		ts[i].known = df > 0 || ix.inMeta(ts[i].stem) || ix.anyInMeta(ts[i].synonyms)
 		ts[i].df = df
-		ts[i].idf = math.Log(1 + (n+1)/(df+1))
+		ts[i].idf = math.Log(1 + (n-df+0.5)/(df+0.5))
 	}
 }
 
@@ -380,73 +419,23 @@ func (ix *Index) highlightTerms(ts []term) map[string]bool {
 	return m
 }
 
-// coverage is the IDF-weighted share of the question's known words that the
-// article contains (directly or through a synonym).
-func (ix *Index) coverage(ts []term, art int) float64 {
-	have := ix.vocab(art)
-	contains := func(stem string) bool {
-		parts := strings.Fields(stem)
-		for _, x := range parts {
-			if !have[x] {
-				return false
-			}
-		}
-		return len(parts) > 0
-	}
-	var got, total float64
-	for _, t := range ts {
-		if !t.known {
-			continue
-		}
-		total += t.idf
-		hit := contains(t.stem)
-		for _, syn := range t.synonyms {
-			hit = hit || contains(syn)
-		}
-		if hit {
-			got += t.idf
-		}
-	}
-	if total == 0 {
-		return 0
-	}
-	return got / total
-}
-
-// covers is the "I don't know" rule. A question is answered only if (1) at
-// least half of its words occur somewhere in the knowledge base (a question
+// covers is the "I don't know" rule. A question is answered only if (1) more
+// than half of its words occur somewhere in the knowledge base (a question
 // about Mount Everest or pizza is mostly words the corpus has never seen),
-// and (2) the best article contains at least MinCoverage of the IDF weight of
-// the words that do occur (it is about the question, not one stray word).
-func (ix *Index) covers(ts []term, cov float64) bool {
+// (2) the best article contains at least MinCoverage of the IDF weight of
+// the words that do occur (it is about the question, not one stray word),
+// and (3) its best passage, with its heading and title, contains at least
+// MinPassageCoverage of it (on a large corpus every common word occurs
+// somewhere in a long article).
+func (ix *Index) covers(ts []term, cov, pcov float64) bool {
 	unknown := 0
 	for _, t := range ts {
 		if !t.known {
 			unknown++
 		}
 	}
-	return unknown*2 < len(ts) && cov >= ix.opts.Settings.MinCoverage
-}
-
-// vocab is the set of analysed words of an article, computed once.
-func (ix *Index) vocab(art int) map[string]bool {
-	if v, ok := ix.vocabs[art].Load().(map[string]bool); ok {
-		return v
-	}
-	a := &ix.arts[art]
-	v := map[string]bool{}
-	add := func(text string) {
-		ix.words.each(text, func(_, _ int, t string) { v[t] = true })
-	}
-	add(a.Title)
-	add(strings.Join(a.Tags, " "))
-	add(strings.Join(a.Aliases, " "))
-	for _, s := range a.Sections {
-		add(strings.Join(s.Path, " "))
-		add(s.Text)
-	}
-	ix.vocabs[art].Store(v)
-	return v
+	s := ix.opts.Settings
+	return unknown*2 < len(ts) && cov >= s.MinCoverage && pcov >= s.MinPassageCoverage
 }
 
 // link is the source URL: front-matter url, else base URL + path + anchor,

@@ -17,7 +17,7 @@ import (
 func TestDebug(t *testing.T) {
 	dir := os.Getenv("DEBUG_DIR")
 	r, _ := knowledge.Load(context.Background(), dir, knowledge.Options{}, nil)
-	ix, err := Build(context.Background(), filepath.Join(t.TempDir(), "ix"), r.Articles, nil, Options{Settings: func() Settings { s := DefaultSettings; s.TitleBoost, s.HeadingBoost, s.PhraseBoost = 1, 3, 1; return s }()})
+	ix, err := Build(context.Background(), filepath.Join(t.TempDir(), "ix"), r.Articles, nil, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestDebug(t *testing.T) {
 		ix.setIDF(ts)
 		fmt.Println("Q:", q)
 		for _, x := range ts {
-			fmt.Printf("  term %q stem %q syn %v known %v idf %.2f\n", x.word, x.stem, x.synonyms, x.known, x.idf)
+			fmt.Printf("  term %q stem %q parts %q syn %v known %v idf %.2f\n", x.word, x.stem, x.parts, x.synonyms, x.known, x.idf)
 		}
 		a, _ := ix.Ask(context.Background(), q, 3)
 		for _, r := range a.Results {
@@ -35,9 +35,9 @@ func TestDebug(t *testing.T) {
 		}
 		req := bleve.NewSearchRequestOptions(ix.buildQuery(ts, ix.opts.Settings), 10, 0, false)
 		res, _ := ix.bl.Search(req)
-		for _, h := range res.Hits {
-			p := ix.passages[h.ID]
-			fmt.Printf("  %.3f %s cov %.2f %q\n", h.Score, h.ID, ix.coverage(ts, p.art), ix.arts[p.art].Sections[p.sec].Heading)
+		for _, c := range ix.rank(res.Hits, ix.qterms(ts, ix.opts.Settings), ix.opts.Settings) {
+			p := ix.byArt[c.art][c.pass]
+			fmt.Printf("  %.3f %s cov %.2f pcov %.2f %q\n", c.score, ix.arts[c.art].Path, c.cov, c.pcov, ix.arts[c.art].Sections[p.sec].Heading)
 		}
 	}
 }

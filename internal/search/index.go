@@ -10,11 +10,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -61,8 +59,11 @@ type Index struct {
 	meta      meta
 	df        map[string]uint64 // body-field document frequency per term
 	metaTerms map[string]bool   // terms of the title, heading and tags fields
-	vocabs    []atomic.Value    // per article: map[string]bool of its analysed words
 	words     *wordCache
+	ids       map[string]uint32 // every term of the index's dictionaries
+	byArt     [][]passage       // each article's passages, in order
+	stats     []*artStats       // each article's term bags (score.go)
+	avgLen    [nFields]float64  // average field lengths, in terms
 
 	mu     sync.RWMutex // held for reading by searches, for writing by Close
 	closed bool
@@ -249,11 +250,14 @@ func newIndex(dir string, bl bleve.Index, arts []kb.Article, md meta, opts Optio
 		return nil, fmt.Errorf("analyzer %q missing from index mapping", analyzerName)
 	}
 	ix := &Index{dir: dir, bl: bl, opts: opts, analyzer: an, arts: arts, passages: map[string]passage{}, meta: md}
+	ix.byArt = make([][]passage, len(arts))
 	for ai, a := range arts {
-		for i, p := range passagesOf(a, opts.Settings.PassageChars) {
-			p.art, p.order = ai, i
-			ix.passages[docID(a.Path, i)] = p
+		ps := passagesOf(a, opts.Settings.PassageChars)
+		for i := range ps {
+			ps[i].art, ps[i].order = ai, i
+			ix.passages[docID(a.Path, i)] = ps[i]
 		}
+		ix.byArt[ai] = ps
 	}
 	n, err := bl.DocCount()
 	if err != nil {
@@ -266,6 +270,10 @@ func newIndex(dir string, bl bleve.Index, arts []kb.Article, md meta, opts Optio
 		return nil, err
 	}
 	ix.metaTerms = map[string]bool{}
+	ix.ids = make(map[string]uint32, len(ix.df))
+	for t := range ix.df {
+		ix.ids[t] = uint32(len(ix.ids))
+	}
 	for _, f := range []string{fieldTitle, fieldHeading, fieldTags} {
 		df, err := readDF(bl, f)
 		if err != nil {
@@ -274,10 +282,13 @@ func newIndex(dir string, bl bleve.Index, arts []kb.Article, md meta, opts Optio
 		}
 		for t := range df {
 			ix.metaTerms[t] = true
+			if _, ok := ix.ids[t]; !ok {
+				ix.ids[t] = uint32(len(ix.ids))
+			}
 		}
 	}
-	ix.vocabs = make([]atomic.Value, len(arts))
 	ix.words = newWordCache(an)
+	ix.buildStats(ix.byArt)
 	return ix, nil
 }
 
@@ -387,27 +398,9 @@ func readDF(bl bleve.Index, field string) (map[string]uint64, error) {
 	}
 }
 
-// Warm computes every article's word set up front, on all cores, so the
-// first questions after a (re)load cost no more than later ones. Searching
-// works without it (word sets are then computed on first use).
-func (ix *Index) Warm() {
-	var wg sync.WaitGroup
-	next := atomic.Int64{}
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(ix.arts) {
-					return
-				}
-				ix.vocab(i)
-			}
-		}()
-	}
-	wg.Wait()
-}
+// Warm is kept for callers that warm a new generation; the term bags are
+// built when the index opens, so there is nothing left to do.
+func (ix *Index) Warm() {}
 
 // examples picks questions the knowledge base surely answers: the first
 // question-shaped heading of an article in each of the biggest topics.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
@@ -16,7 +17,7 @@ import (
 
 // FormatVersion changes whenever the on-disk layout or the meaning of stored
 // data changes; an index of another version is rebuilt from scratch.
-const FormatVersion = 1
+const FormatVersion = 2
 
 // Settings are the analysis and ranking choices. Each default was chosen by
 // measurement (see README "Search quality"); Tune lets the eval command and
@@ -36,6 +37,15 @@ type Settings struct {
 	CoverageWeight float64 `json:"coverage_weight"` // rank by score * coverage^CoverageWeight
 	Candidates     int     `json:"candidates"`      // section hits fetched before grouping by article
 	CommonShare    float64 `json:"common_share"`    // words in more than this share of passages are not searched (0 = all are)
+	PartsBoost     float64 `json:"parts_boost"`     // weight of an identifier's parts against the whole identifier
+
+	// BM25F (see score.go).
+	K1    float64 `json:"k1"`     // term-frequency saturation
+	BodyB float64 `json:"body_b"` // length normalisation of passage text
+	MetaB float64 `json:"meta_b"` // length normalisation of headings, titles and tags
+
+	MinPassageCoverage float64 `json:"min_passage_coverage"` // share of question weight the best passage must cover
+	MinScoreShare      float64 `json:"min_score_share"`      // results scoring below this share of the best are not shown
 }
 
 // DefaultSettings are what kbbot ships with.
@@ -54,6 +64,13 @@ var DefaultSettings = Settings{
 	CoverageWeight: 2,
 	Candidates:     30,
 	CommonShare:    0.1,
+	PartsBoost:     0.5,
+	K1:             1.2,
+	BodyB:          0.75,
+	MetaB:          0.5,
+
+	MinPassageCoverage: 0.5,
+	MinScoreShare:      0.1,
 }
 
 // indexKey hashes the settings that shape the index itself (not the query).
@@ -82,7 +99,8 @@ const (
 
 func buildMapping(s Settings) (*mapping.IndexMappingImpl, error) {
 	m := mapping.NewIndexMapping()
-	filters := []string{en.PossessiveName, lowercase.Name}
+	// Identifiers are split before lower-casing (camelCase needs the case).
+	filters := []string{identName, en.PossessiveName, lowercase.Name}
 	if s.Stop {
 		filters = append(filters, en.StopName)
 	}
@@ -90,7 +108,10 @@ func buildMapping(s Settings) (*mapping.IndexMappingImpl, error) {
 		filters = append(filters, porter.Name)
 	}
 	err := m.AddCustomAnalyzer(analyzerName, map[string]any{
-		"type":          custom.Name,
+		"type": custom.Name,
+		// é -> e, ß -> ss, full-width -> ASCII: a question typed without
+		// accents finds the accented name, and the other way round.
+		"char_filters":  []string{asciifolding.Name},
 		"tokenizer":     unicode.Name,
 		"token_filters": filters,
 	})

@@ -1,0 +1,294 @@
+package search
+
+import (
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/kbbot/kbbot/internal/kb"
+)
+
+// BM25F over passages, computed by kbbot itself. Bleve v2.6.1's BM25 takes a
+// field's average length from its number of distinct terms, not from its
+// token count, and scores each field on its own; here every field's term
+// frequency is normalised by that field's real length and the fields are
+// combined before saturation (Robertson and Zaragoza, "The Probabilistic
+// Relevance Framework: BM25 and Beyond", 2009). Bleve finds the candidate
+// passages; this ranks them.
+
+// bag is the analysed terms of one field: sorted term ids with their counts.
+type bag struct {
+	ids []uint32
+	tfs []uint16
+	n   int32 // length in terms
+}
+
+func (b *bag) tf(id uint32) int {
+	i, ok := slices.BinarySearch(b.ids, id)
+	if !ok {
+		return 0
+	}
+	return int(b.tfs[i])
+}
+
+// artStats are the term bags of one article: title and tags once, body and
+// heading per passage, and every term of the article for coverage.
+type artStats struct {
+	title, tags bag
+	passages    []passStats
+	all         []uint32
+}
+
+type passStats struct {
+	body, heading bag
+}
+
+// Field indexes for bm25 parameters.
+const (
+	fBody = iota
+	fHeading
+	fTitle
+	fTags
+	nFields
+)
+
+// fieldParams are BM25F's per-field weight and length normalisation.
+type fieldParams struct{ w, b float64 }
+
+// bagger turns text into bags using the index's dictionary.
+type bagger struct {
+	ids   map[string]uint32
+	words *wordCache
+	tmp   map[uint32]uint16
+}
+
+func (g *bagger) bag(texts ...string) bag {
+	clear(g.tmp)
+	var n int32
+	for _, t := range texts {
+		g.words.each(t, func(_, _ int, term string) {
+			n++
+			if id, ok := g.ids[term]; ok {
+				g.tmp[id]++
+			}
+		})
+	}
+	b := bag{ids: make([]uint32, 0, len(g.tmp)), n: n}
+	for id := range g.tmp {
+		b.ids = append(b.ids, id)
+	}
+	slices.Sort(b.ids)
+	b.tfs = make([]uint16, len(b.ids))
+	for i, id := range b.ids {
+		b.tfs[i] = min(g.tmp[id], math.MaxUint16)
+	}
+	return b
+}
+
+func (ix *Index) computeStats(a *kb.Article, ps []passage, g *bagger) *artStats {
+	st := &artStats{title: g.bag(a.Title), tags: g.bag(strings.Join(a.Tags, " "), strings.Join(a.Aliases, " "))}
+	all := map[uint32]bool{}
+	for _, id := range st.title.ids {
+		all[id] = true
+	}
+	for _, id := range st.tags.ids {
+		all[id] = true
+	}
+	for _, p := range ps {
+		sec := a.Sections[p.sec]
+		s := passStats{body: g.bag(p.text), heading: g.bag(strings.Join(sec.Path, " "))}
+		for _, id := range s.body.ids {
+			all[id] = true
+		}
+		for _, id := range s.heading.ids {
+			all[id] = true
+		}
+		st.passages = append(st.passages, s)
+	}
+	st.all = make([]uint32, 0, len(all))
+	for id := range all {
+		st.all = append(st.all, id)
+	}
+	slices.Sort(st.all)
+	return st
+}
+
+// buildStats computes every article's bags on all cores, and the average
+// field lengths BM25F normalises by.
+func (ix *Index) buildStats(byArt [][]passage) {
+	ix.stats = make([]*artStats, len(ix.arts))
+	var wg sync.WaitGroup
+	next := atomic.Int64{}
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g := &bagger{ids: ix.ids, words: ix.words, tmp: map[uint32]uint16{}}
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(ix.arts) {
+					return
+				}
+				ix.stats[i] = ix.computeStats(&ix.arts[i], byArt[i], g)
+			}
+		}()
+	}
+	wg.Wait()
+	var sum [nFields]float64
+	n := 0
+	for _, st := range ix.stats {
+		for _, p := range st.passages {
+			sum[fBody] += float64(p.body.n)
+			sum[fHeading] += float64(p.heading.n)
+			sum[fTitle] += float64(st.title.n)
+			sum[fTags] += float64(st.tags.n)
+			n++
+		}
+	}
+	for f := range sum {
+		ix.avgLen[f] = max(sum[f]/float64(max(n, 1)), 1)
+	}
+}
+
+// alt is one way a question word can occur: its analysed term(s) (all must
+// occur; a multi-word synonym or an identifier's parts) and a weight.
+type alt struct {
+	ids    []uint32
+	weight float64
+}
+
+// qterm is a question word ready for scoring.
+type qterm struct {
+	alts []alt
+	idf  float64
+}
+
+func (ix *Index) qterms(ts []term, s Settings) []qterm {
+	out := make([]qterm, 0, len(ts))
+	for _, t := range ts {
+		q := qterm{idf: t.idf}
+		add := func(stem string, w float64) {
+			var ids []uint32
+			for _, x := range strings.Fields(stem) {
+				id, ok := ix.ids[x]
+				if !ok {
+					return
+				}
+				ids = append(ids, id)
+			}
+			if len(ids) > 0 {
+				q.alts = append(q.alts, alt{ids, w})
+			}
+		}
+		if t.stem != "" {
+			add(t.stem, 1)
+		}
+		for _, p := range t.parts {
+			add(p, s.PartsBoost)
+		}
+		for _, syn := range t.synonyms {
+			add(syn, s.SynonymBoost)
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+// altTF is how often an alternative occurs in a bag: the rarest of its
+// words, since all must be there.
+func altTF(b *bag, a alt) float64 {
+	tf := -1
+	for _, id := range a.ids {
+		n := b.tf(id)
+		if tf < 0 || n < tf {
+			tf = n
+		}
+	}
+	return float64(max(tf, 0))
+}
+
+// bm25f scores one passage of an article for the question.
+func (ix *Index) bm25f(st *artStats, p int, qs []qterm, s Settings) float64 {
+	ps := &st.passages[p]
+	bags := [nFields]*bag{&ps.body, &ps.heading, &st.title, &st.tags}
+	params := [nFields]fieldParams{{1, s.BodyB}, {s.HeadingBoost, s.MetaB}, {s.TitleBoost, s.MetaB}, {s.TagsBoost, s.MetaB}}
+	var norm [nFields]float64
+	for f := range bags {
+		norm[f] = 1 - params[f].b + params[f].b*float64(bags[f].n)/ix.avgLen[f]
+	}
+	score := 0.0
+	for _, q := range qs {
+		tf := 0.0
+		for f, b := range bags {
+			if params[f].w == 0 || b.n == 0 {
+				continue
+			}
+			x := 0.0
+			for _, a := range q.alts {
+				x += a.weight * altTF(b, a)
+			}
+			tf += params[f].w * x / norm[f]
+		}
+		if tf > 0 {
+			score += q.idf * tf / (s.K1 + tf)
+		}
+	}
+	return score
+}
+
+// has reports whether a sorted id list contains every id of an alternative.
+func has(all []uint32, a alt) bool {
+	for _, id := range a.ids {
+		if _, ok := slices.BinarySearch(all, id); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// passageCoverage is the IDF-weighted share of the question's known words
+// that occur in one passage (its text, heading, title or tags).
+func (ix *Index) passageCoverage(st *artStats, p int, qs []qterm) float64 {
+	ps := &st.passages[p]
+	var got, total float64
+	for _, q := range qs {
+		if len(q.alts) == 0 {
+			continue
+		}
+		total += q.idf
+		for _, a := range q.alts {
+			if altTF(&ps.body, a) > 0 || altTF(&ps.heading, a) > 0 || altTF(&st.title, a) > 0 || altTF(&st.tags, a) > 0 {
+				got += q.idf
+				break
+			}
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// articleCoverage is the same share over the whole article.
+func (ix *Index) articleCoverage(st *artStats, qs []qterm) float64 {
+	var got, total float64
+	for _, q := range qs {
+		if len(q.alts) == 0 {
+			continue
+		}
+		total += q.idf
+		for _, a := range q.alts {
+			if has(st.all, a) {
+				got += q.idf
+				break
+			}
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
