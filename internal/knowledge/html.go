@@ -74,6 +74,9 @@ func parseHTML(data []byte) (kb.Article, error) {
 		pre       int
 		firstH1   string
 		stack     []string
+		inLink    int // open <a href> elements
+		linkChars int // link text in the current section
+		allChars  int // all text in the current section
 	)
 	endPara := func() {
 		p := buf.String()
@@ -98,8 +101,12 @@ func parseHTML(data []byte) (kb.Article, error) {
 	flush := func() {
 		endPara()
 		cur.Text = text.String()
+		if allChars > 0 {
+			cur.Links = float64(linkChars) / float64(allChars)
+		}
 		secs = append(secs, cur)
 		text.Reset()
+		linkChars, allChars = 0, 0
 	}
 	for {
 		tt := z.Next()
@@ -145,6 +152,10 @@ func parseHTML(data []byte) (kb.Article, error) {
 			case atom.Pre:
 				endPara()
 				pre++
+			case atom.A:
+				if !void && attr(tok.Attr, "href") != "" {
+					inLink++
+				}
 			case atom.Img:
 				if alt := attr(tok.Attr, "alt"); alt != "" {
 					writeInline(heading, &buf, " "+alt+" ")
@@ -201,6 +212,10 @@ func parseHTML(data []byte) (kb.Article, error) {
 				if pre > 0 {
 					pre--
 				}
+			case atom.A:
+				if inLink > 0 {
+					inLink--
+				}
 			default:
 				if blockTags[a] && heading == nil {
 					endPara()
@@ -214,6 +229,13 @@ func parseHTML(data []byte) (kb.Article, error) {
 			if inTitle {
 				title.WriteString(t)
 				continue
+			}
+			if heading == nil {
+				n := len(strings.TrimSpace(t))
+				allChars += n
+				if inLink > 0 {
+					linkChars += n
+				}
 			}
 			writeInline(heading, &buf, t)
 		}

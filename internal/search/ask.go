@@ -41,7 +41,7 @@ var queryStop = map[string]bool{
 	"need": true, "know": true, "use": true, "using": true, "get": true, "make": true,
 	"difference": true, "between": true, "e.g": true, "eg": true, "kind": true, "kinds": true,
 	"way": true, "ways": true, "some": true, "any": true, "thing": true, "things": true,
-	"like": true, "such": true, "good": true, "best": true, "work": true, "works": true,
+	"like": true, "such": true, "good": true, "best": true, "vs": true, "versus": true,
 	// Greetings and politeness around a real question ("hi, what is REST? thx").
 	"hi": true, "hey": true, "hello": true, "hiya": true, "thanks": true, "thank": true,
 	"thx": true, "ty": true, "pls": true, "plz": true, "cheers": true, "help": true,
@@ -291,6 +291,7 @@ type cand struct {
 	art, pass int
 	score     float64
 	cov       float64 // article coverage
+	doc       float64 // the whole article's BM25F
 	pcov      float64 // best passage's coverage
 }
 
@@ -301,35 +302,55 @@ type cand struct {
 // rare ones.
 func (ix *Index) rank(hits search.DocumentMatchCollection, qs []qterm, s Settings) []cand {
 	var cands []cand
-	seen := map[int]bool{}
+	at := map[int]int{} // article -> index in cands
 	for _, h := range hits {
 		p, ok := ix.passages[h.ID]
-		if !ok || seen[p.art] {
+		if !ok {
 			continue
 		}
-		seen[p.art] = true
-		st := ix.stats[p.art]
-		c := cand{art: p.art, pass: -1}
-		for i := range st.passages {
-			if sc := ix.bm25f(st, i, qs, s); sc > c.score {
-				c.score, c.pass = sc, i
+		sc := ix.bm25f(ix.stats[p.art], p.order, qs, s)
+		if i, ok := at[p.art]; ok {
+			if sc > cands[i].score {
+				cands[i].score, cands[i].pass = sc, p.order
+			}
+			continue
+		}
+		at[p.art] = len(cands)
+		cands = append(cands, cand{art: p.art, pass: p.order, score: sc})
+	}
+	for i := range cands {
+		c := &cands[i]
+		st := ix.stats[c.art]
+		c.cov = ix.articleCoverage(st, qs)
+		c.doc = ix.bm25fArticle(st, qs, s)
+		c.score = ((1-s.ArticleShare)*c.score + s.ArticleShare*c.doc) * math.Pow(c.cov, s.CoverageWeight)
+	}
+	order := func() {
+		sort.SliceStable(cands, func(i, j int) bool {
+			ci, cj := cands[i].cov >= s.MinCoverage, cands[j].cov >= s.MinCoverage
+			if ci != cj {
+				return ci
+			}
+			return cands[i].score > cands[j].score
+		})
+	}
+	order()
+	// Bleve returns only some passages of each article: the leading
+	// articles get every passage scored, so the one shown is the best.
+	for i := range cands[:min(len(cands), s.FullArticles)] {
+		c := &cands[i]
+		st := ix.stats[c.art]
+		f := math.Pow(c.cov, s.CoverageWeight)
+		for j := range st.passages {
+			if sc := ((1-s.ArticleShare)*ix.bm25f(st, j, qs, s) + s.ArticleShare*c.doc) * f; sc > c.score {
+				c.score, c.pass = sc, j
 			}
 		}
-		if c.pass < 0 {
-			continue
-		}
-		c.cov = ix.articleCoverage(st, qs)
-		c.pcov = ix.passageCoverage(st, c.pass, qs)
-		c.score *= math.Pow(c.cov, s.CoverageWeight)
-		cands = append(cands, c)
 	}
-	sort.SliceStable(cands, func(i, j int) bool {
-		ci, cj := cands[i].cov >= s.MinCoverage, cands[j].cov >= s.MinCoverage
-		if ci != cj {
-			return ci
-		}
-		return cands[i].score > cands[j].score
-	})
+	order()
+	for i := range cands {
+		cands[i].pcov = ix.passageCoverage(ix.stats[cands[i].art], cands[i].pass, qs)
+	}
 	return cands
 }
 

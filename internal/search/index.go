@@ -63,7 +63,8 @@ type Index struct {
 	ids       map[string]uint32 // every term of the index's dictionaries
 	byArt     [][]passage       // each article's passages, in order
 	stats     []*artStats       // each article's term bags (score.go)
-	avgLen    [nFields]float64  // average field lengths, in terms
+	avgLen    [nFields]float64  // average field lengths of passages, in terms
+	avgArtLen [nFields]float64  // average field lengths of articles
 
 	mu     sync.RWMutex // held for reading by searches, for writing by Close
 	closed bool

@@ -38,12 +38,16 @@ func (b *bag) tf(id uint32) int {
 // heading per passage, and every term of the article for coverage.
 type artStats struct {
 	title, tags bag
+	body        bag // every passage's text together
+	heading     bag // every heading of the article
+	own         float64 // share of the article's text that is not link text
 	passages    []passStats
 	all         []uint32
 }
 
 type passStats struct {
 	body, heading bag
+	own           float64 // share of the passage's section that is not link text
 }
 
 // Field indexes for bm25 parameters.
@@ -90,6 +94,25 @@ func (g *bagger) bag(texts ...string) bag {
 
 func (ix *Index) computeStats(a *kb.Article, ps []passage, g *bagger) *artStats {
 	st := &artStats{title: g.bag(a.Title), tags: g.bag(strings.Join(a.Tags, " "), strings.Join(a.Aliases, " "))}
+	texts := make([]string, len(ps))
+	for i, p := range ps {
+		texts[i] = p.text
+	}
+	st.body = g.bag(texts...)
+	var own, size float64
+	for _, sec := range a.Sections {
+		own += (1 - sec.Links) * float64(len(sec.Text))
+		size += float64(len(sec.Text))
+	}
+	st.own = 1
+	if size > 0 {
+		st.own = own / size
+	}
+	var heads []string
+	for _, sec := range a.Sections {
+		heads = append(heads, sec.Heading)
+	}
+	st.heading = g.bag(heads...)
 	all := map[uint32]bool{}
 	for _, id := range st.title.ids {
 		all[id] = true
@@ -99,7 +122,7 @@ func (ix *Index) computeStats(a *kb.Article, ps []passage, g *bagger) *artStats 
 	}
 	for _, p := range ps {
 		sec := a.Sections[p.sec]
-		s := passStats{body: g.bag(p.text), heading: g.bag(strings.Join(sec.Path, " "))}
+		s := passStats{body: g.bag(p.text), heading: g.bag(strings.Join(sec.Path, " ")), own: 1 - sec.Links}
 		for _, id := range s.body.ids {
 			all[id] = true
 		}
@@ -150,6 +173,16 @@ func (ix *Index) buildStats(byArt [][]passage) {
 	}
 	for f := range sum {
 		ix.avgLen[f] = max(sum[f]/float64(max(n, 1)), 1)
+	}
+	var asum [nFields]float64
+	for _, st := range ix.stats {
+		asum[fBody] += float64(st.body.n)
+		asum[fHeading] += float64(st.heading.n)
+		asum[fTitle] += float64(st.title.n)
+		asum[fTags] += float64(st.tags.n)
+	}
+	for f := range asum {
+		ix.avgArtLen[f] = max(asum[f]/float64(max(len(ix.stats), 1)), 1)
 	}
 }
 
@@ -213,11 +246,26 @@ func altTF(b *bag, a alt) float64 {
 // bm25f scores one passage of an article for the question.
 func (ix *Index) bm25f(st *artStats, p int, qs []qterm, s Settings) float64 {
 	ps := &st.passages[p]
-	bags := [nFields]*bag{&ps.body, &ps.heading, &st.title, &st.tags}
+	return ix.bm25fOf([nFields]*bag{&ps.body, &ps.heading, &st.title, &st.tags}, &ix.avgLen, qs, s) * hub(ps.own, s)
+}
+
+// hub discounts text that is mostly links: a back-of-book index or a table
+// of contents contains every word, but the answer is on the pages it links
+// to. The score is scaled by the share of the text that is the page's own.
+func hub(own float64, s Settings) float64 {
+	return math.Pow(max(own, 0.05), s.HubWeight)
+}
+
+// bm25fArticle scores a whole article as one document.
+func (ix *Index) bm25fArticle(st *artStats, qs []qterm, s Settings) float64 {
+	return ix.bm25fOf([nFields]*bag{&st.body, &st.heading, &st.title, &st.tags}, &ix.avgArtLen, qs, s) * hub(st.own, s)
+}
+
+func (ix *Index) bm25fOf(bags [nFields]*bag, avg *[nFields]float64, qs []qterm, s Settings) float64 {
 	params := [nFields]fieldParams{{1, s.BodyB}, {s.HeadingBoost, s.MetaB}, {s.TitleBoost, s.MetaB}, {s.TagsBoost, s.MetaB}}
 	var norm [nFields]float64
 	for f := range bags {
-		norm[f] = 1 - params[f].b + params[f].b*float64(bags[f].n)/ix.avgLen[f]
+		norm[f] = 1 - params[f].b + params[f].b*float64(bags[f].n)/avg[f]
 	}
 	score := 0.0
 	for _, q := range qs {

@@ -17,7 +17,7 @@ import (
 
 // FormatVersion changes whenever the on-disk layout or the meaning of stored
 // data changes; an index of another version is rebuilt from scratch.
-const FormatVersion = 2
+const FormatVersion = 3
 
 // Settings are the analysis and ranking choices. Each default was chosen by
 // measurement (see README "Search quality"); Tune lets the eval command and
@@ -46,6 +46,9 @@ type Settings struct {
 
 	MinPassageCoverage float64 `json:"min_passage_coverage"` // share of question weight the best passage must cover
 	MinScoreShare      float64 `json:"min_score_share"`      // results scoring below this share of the best are not shown
+	FullArticles       int     `json:"full_articles"`        // leading articles whose every passage is scored
+	ArticleShare       float64 `json:"article_share"`        // an article's score: this share from the whole article, the rest from its best passage
+	HubWeight          float64 `json:"hub_weight"`           // scores are scaled by (share of text that is not links)^HubWeight
 }
 
 // DefaultSettings are what kbbot ships with.
@@ -71,6 +74,9 @@ var DefaultSettings = Settings{
 
 	MinPassageCoverage: 0.5,
 	MinScoreShare:      0.1,
+	FullArticles:       10,
+	ArticleShare:       0.5,
+	HubWeight:          1,
 }
 
 // indexKey hashes the settings that shape the index itself (not the query).

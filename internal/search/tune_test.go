@@ -35,6 +35,7 @@ var tuneSets = []corpus{
 	{PGDocs, "testdata/eval/pgdocs-extra2.jsonl"},
 	{PGDocs, "testdata/eval/pgdocs-fresh.jsonl"},
 	{pydocs, "testdata/eval/pydoc-fresh.jsonl"},
+	{PGDocs, "../../data/bookindex600.jsonl"},
 }
 
 func TestTune(t *testing.T) {
@@ -148,6 +149,18 @@ func tuneVariants() []namedSettings {
 		v("metab0", func(s *Settings) { s.MetaB = 0 }),
 		v("metab8", func(s *Settings) { s.MetaB = 0.8 }),
 		v("cand60", func(s *Settings) { s.Candidates = 60 }),
+		v("hub0", func(s *Settings) { s.HubWeight = 0 }),
+		v("hub2", func(s *Settings) { s.HubWeight = 2 }),
+		v("art0", func(s *Settings) { s.ArticleShare = 0 }),
+		v("art3", func(s *Settings) { s.ArticleShare = 0.3 }),
+		v("art7", func(s *Settings) { s.ArticleShare = 0.7 }),
+		v("art1", func(s *Settings) { s.ArticleShare = 1 }),
+		v("art5c200", func(s *Settings) { s.Candidates = 200 }),
+		v("art7c200", func(s *Settings) { s.ArticleShare, s.Candidates = 0.7, 200 }),
+		v("cand200", func(s *Settings) { s.Candidates = 200 }),
+		v("cand200c0", func(s *Settings) { s.Candidates, s.CommonShare = 200, 0 }),
+		v("cand200f3", func(s *Settings) { s.Candidates, s.FullArticles = 200, 3 }),
+		v("cand200f30", func(s *Settings) { s.Candidates, s.FullArticles = 200, 30 }),
 		v("cand100", func(s *Settings) { s.Candidates = 100 }),
 		v("common0", func(s *Settings) { s.CommonShare = 0 }),
 		v("parts0", func(s *Settings) { s.PartsBoost = 0 }),
