@@ -377,7 +377,7 @@ func Parse(rel string, data []byte) (kb.Article, error) {
 	case ".md", ".markdown":
 		art, err = parseMarkdown(data)
 	case ".txt":
-		art = parseText(data)
+		art = parseText(rel, data)
 	case ".html", ".htm":
 		art, err = parseHTML(data)
 	default:
@@ -417,15 +417,12 @@ func looksBinary(data []byte) bool {
 	return len(head) > 0 && ctrl*10 > len(head)
 }
 
+// titleFromPath is the title of an article that has none of its own.
 func titleFromPath(rel string) string {
-	base := path.Base(rel)
-	base = strings.TrimSuffix(base, path.Ext(base))
-	base = strings.NewReplacer("-", " ", "_", " ").Replace(base)
-	base = strings.TrimSpace(base)
-	if base == "" {
-		return rel
+	if t := titleFromName(rel); t != "" {
+		return t
 	}
-	return strings.ToUpper(base[:1]) + base[1:]
+	return rel
 }
 
 func dropEmpty(secs []kb.Section) []kb.Section {
