@@ -23,8 +23,12 @@ var DefaultIgnore = []string{
 	"search.html",      // Sphinx: the search page
 	"genindex*.html",   // Sphinx: the general index (genindex.html, genindex-A.html, ...)
 	"py-modindex.html", // Sphinx: the Python module index
-	"*_source.html",    // Doxygen: source listings
-	"*-members.html",   // Doxygen: lists of a class's members
+	// Doxygen: source listings (it writes a.c as a_8c) and lists of a
+	// class's members. Narrow on purpose: PostgreSQL's manual has a page
+	// catalog-pg-auth-members.html.
+	"*_8*_source.html",
+	"class*-members.html",
+	"struct*-members.html",
 }
 
 // Ignore is a compiled list of gitignore patterns.
