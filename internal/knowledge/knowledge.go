@@ -1,5 +1,13 @@
 // Package knowledge reads a folder of Markdown, text and HTML files into
 // articles split into sections, skipping (and explaining) what it cannot read.
+//
+// What is read: hidden files and folders never are, nor what DefaultIgnore
+// and the folder's .kbbotignore match (gitignore syntax; the defaults come
+// first, so the file's own lines, such as !_sources/, override them). Files
+// are opened through os.Root on the folder: a symlink that leads outside it,
+// or is absolute, is skipped with a reason; relative links inside it are
+// followed, symlinked folders are not entered, and the folder itself may be
+// a symlink.
 package knowledge
 
 import (
