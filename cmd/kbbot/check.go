@@ -22,12 +22,12 @@ func runCheck(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	probs, err := knowledge.Check(cfg.KnowledgeDir, knowledge.CheckOptions{Options: knowledge.Options{MaxFileBytes: cfg.MaxFileBytes}})
+	res, err := knowledge.Check(cfg.KnowledgeDir, knowledge.CheckOptions{Options: knowledge.Options{MaxFileBytes: cfg.MaxFileBytes}})
 	if err != nil {
 		return err
 	}
 	errs, warns := 0, 0
-	for _, p := range probs {
+	for _, p := range res.Problems {
 		fmt.Fprintln(e.stdout, p)
 		if p.Severity == knowledge.Error {
 			errs++
@@ -35,8 +35,8 @@ func runCheck(ctx context.Context, e env) error {
 			warns++
 		}
 	}
-	files, _, _ := knowledge.Scan(cfg.KnowledgeDir, knowledge.Options{MaxFileBytes: cfg.MaxFileBytes})
-	fmt.Fprintf(e.stdout, "%s: %d files, %d errors, %d warnings\n", cfg.KnowledgeDir, len(files), errs, warns)
+	fmt.Fprintln(e.stdout, res.IgnoredLine())
+	fmt.Fprintf(e.stdout, "%s: %d files, %d errors, %d warnings\n", cfg.KnowledgeDir, res.Files, errs, warns)
 	if errs > 0 {
 		return exitCode(1)
 	}

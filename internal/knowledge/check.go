@@ -2,7 +2,6 @@ package knowledge
 
 import (
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"path"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
+
+	"github.com/kbbot/kbbot/internal/kb"
 )
 
 // Severity grades a problem found by Check.
@@ -37,49 +38,74 @@ type CheckOptions struct {
 	MaxSectionWords int // sections longer than this get a warning; default 500
 }
 
+// Checked is what Check found.
+type Checked struct {
+	Problems []Problem
+	Files    int // knowledge files that would be read
+	// IgnoredFiles and IgnoredFolders count what the ignore rules left
+	// out; what is inside an ignored folder is not counted.
+	IgnoredFiles, IgnoredFolders int
+	HasIgnoreFile                bool
+}
+
+// IgnoredLine is the one-line summary of what the ignore rules left out.
+func (c Checked) IgnoredLine() string {
+	from := "defaults; the folder has none"
+	if c.HasIgnoreFile {
+		from = "defaults, then the folder's own"
+	}
+	folders := ""
+	if c.IgnoredFolders > 0 {
+		folders = fmt.Sprintf(" and %d %s", c.IgnoredFolders, plural(c.IgnoredFolders, "folder", "folders"))
+	}
+	return fmt.Sprintf("%d %s%s ignored by %s (%s)", c.IgnoredFiles, plural(c.IgnoredFiles, "file", "files"), folders, IgnoreFile, from)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // Check lints a knowledge folder the way an admin needs before reindexing:
 // files that would be skipped and why, missing or duplicate titles, front
 // matter that does not parse or has unknown keys, empty or overlong sections,
-// and relative links to articles or headings that do not exist.
-func Check(dir string, opts CheckOptions) ([]Problem, error) {
+// relative links to articles or headings that do not exist, bad lines in
+// .kbbotignore, and files with the same or nearly the same content.
+func Check(dir string, opts CheckOptions) (Checked, error) {
 	if opts.MaxSectionWords <= 0 {
 		opts.MaxSectionWords = 500
 	}
-	files, skips, err := Scan(dir, opts.Options)
+	folder, err := ScanFolder(dir, opts.Options)
 	if err != nil {
-		return nil, err
+		return Checked{}, err
 	}
+	files := folder.Files
 	var probs []Problem
 	add := func(p string, s Severity, format string, args ...any) {
 		probs = append(probs, Problem{Path: p, Severity: s, Message: fmt.Sprintf(format, args...)})
 	}
-	for _, s := range skips {
+	for _, s := range folder.Skipped {
 		add(s.Path, Error, "would be skipped: %s", s.Reason)
 	}
+	for _, p := range folder.IgnoreProblems {
+		add(IgnoreFile, Warning, "%s (the line is left out)", p)
+	}
 	// Files of other types are ignored by the loader; say so.
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || p == dir {
-			return nil
-		}
-		if strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if !d.IsDir() && !Supported(d.Name()) {
-			rel, _ := filepath.Rel(dir, p)
-			add(filepath.ToSlash(rel), Warning, "ignored: not a .md, .txt or .html file")
-		}
-		return nil
-	})
+	for _, p := range folder.Other {
+		add(p, Warning, "ignored: not a .md, .txt or .html file")
+	}
+	roots, closeRoots := openRoots(files)
+	defer closeRoots()
+	var arts []kb.Article
 
 	titles := map[string][]string{}
 	anchors := map[string]map[string]bool{} // path -> anchors
 	type link struct{ from, to string }
 	var links []link
 	for _, f := range files {
-		data, err := os.ReadFile(f.Abs)
+		data, err := readFile(roots, f)
 		if err != nil {
 			add(f.Path, Error, "cannot read: %v", unwrapPathErr(err))
 			continue
@@ -89,6 +115,7 @@ func Check(dir string, opts CheckOptions) ([]Problem, error) {
 			add(f.Path, Error, "would be skipped: %v", err)
 			continue
 		}
+		arts = append(arts, art)
 		titles[strings.ToLower(art.Title)] = append(titles[strings.ToLower(art.Title)], f.Path)
 		anchors[f.Path] = map[string]bool{}
 		for _, s := range art.Sections {
@@ -166,13 +193,24 @@ func Check(dir string, opts CheckOptions) ([]Problem, error) {
 			add(l.from, Warning, "link %q: no heading #%s in %s", l.to, u.Fragment, target)
 		}
 	}
+	for _, d := range duplicates(arts) {
+		add(d.a, Warning, "%s and %s have the same content (%s); keep one, or list one in %s", d.a, d.b, d.how, IgnoreFile)
+	}
 	sort.SliceStable(probs, func(i, j int) bool {
 		if probs[i].Path != probs[j].Path {
 			return probs[i].Path < probs[j].Path
 		}
 		return probs[i].Message < probs[j].Message
 	})
-	return probs, nil
+	res := Checked{Problems: probs, Files: len(files), HasIgnoreFile: folder.HasIgnoreFile}
+	for _, p := range folder.Ignored {
+		if strings.HasSuffix(p, "/") {
+			res.IgnoredFolders++
+		} else {
+			res.IgnoredFiles++
+		}
+	}
+	return res, nil
 }
 
 func isMarkdown(p string) bool {

@@ -1,5 +1,13 @@
 // Package knowledge reads a folder of Markdown, text and HTML files into
 // articles split into sections, skipping (and explaining) what it cannot read.
+//
+// What is read: hidden files and folders never are, nor what DefaultIgnore
+// and the folder's .kbbotignore match (gitignore syntax; the defaults come
+// first, so the file's own lines, such as !_sources/, override them). Files
+// are opened through os.Root on the folder: a symlink that leads outside it,
+// or is absolute, is skipped with a reason; relative links inside it are
+// followed, symlinked folders are not entered, and the folder itself may be
+// a symlink.
 package knowledge
 
 import (
@@ -32,10 +40,25 @@ type Options struct {
 
 // File is one candidate knowledge file found by Scan.
 type File struct {
-	Path    string // relative, forward slashes
+	Path    string // relative to Root, forward slashes
 	Abs     string
+	Root    string // the knowledge folder, symlinks resolved; reads go through os.Root on it
 	Size    int64
 	ModUnix int64
+}
+
+// Read returns the file's content, opened through os.Root on the knowledge
+// folder so that a link swapped in after Scan still cannot leave it.
+func (f File) Read() ([]byte, error) {
+	if f.Root == "" {
+		return nil, fmt.Errorf("read %s: no knowledge folder (File not made by Scan)", f.Path)
+	}
+	root, err := os.OpenRoot(f.Root)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	return root.ReadFile(filepath.FromSlash(f.Path))
 }
 
 // ErrNoFolder is returned when the knowledge folder does not exist or is not a folder.
@@ -50,71 +73,165 @@ func Supported(name string) bool {
 	return false
 }
 
-// Scan lists the knowledge files under dir, in path order. Hidden files and
-// folders are left out, and so are files of other types; those of supported
-// types that are too large are returned as skips.
+// Folder is what ScanFolder found.
+type Folder struct {
+	Dir     string // the folder walked: the one asked for, symlinks resolved
+	Files   []File
+	Skipped []kb.Skip
+	// Other lists files of types the loader does not read.
+	Other []string
+	// Ignored lists what the ignore rules left out (folders end in /);
+	// nothing inside an ignored folder is listed.
+	Ignored []string
+	// HasIgnoreFile says whether the folder has a .kbbotignore; without
+	// one only DefaultIgnore applied.
+	HasIgnoreFile  bool
+	IgnoreProblems []IgnoreProblem
+}
+
+// Scan lists the knowledge files under dir, in path order; see ScanFolder.
 func Scan(dir string, opts Options) ([]File, []kb.Skip, error) {
+	f, err := ScanFolder(dir, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f.Files, f.Skipped, nil
+}
+
+// ScanFolder walks dir for knowledge files, in path order. Hidden files and
+// folders are left out, and so is what DefaultIgnore and the folder's
+// .kbbotignore (read once per scan) match. Files of supported types that are
+// too large, or are symlinks the loader will not follow, are returned as
+// skips. The walk goes through os.Root, so no link can lead it out of the
+// folder: symlinks to files are followed only when the link, as written,
+// stays inside it; symlinked folders are not entered.
+func ScanFolder(dir string, opts Options) (Folder, error) {
 	max := opts.MaxFileBytes
 	if max <= 0 {
 		max = DefaultMaxFileBytes
 	}
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
-		return nil, nil, fmt.Errorf("%w: %s", ErrNoFolder, dir)
+		return Folder{}, fmt.Errorf("%w: %s", ErrNoFolder, dir)
 	}
 	// Walk the real folder: git-sync and Kubernetes volumes make the
-	// knowledge folder a symlink, which WalkDir would not enter.
+	// knowledge folder a symlink, which os.Root and WalkDir would
+	// otherwise see through only at the top.
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = real
 	}
-	var files []File
-	var skips []kb.Skip
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return Folder{}, fmt.Errorf("scan %s: %w", dir, err)
+	}
+	defer root.Close()
+	out := Folder{Dir: dir}
+	ig, err := readIgnore(root, &out)
+	if err != nil {
+		return Folder{}, fmt.Errorf("scan %s: %w", dir, err)
+	}
+	skip := func(rel, reason string) { out.Skipped = append(out.Skipped, kb.Skip{Path: rel, Reason: reason}) }
+	err = fs.WalkDir(root.FS(), ".", func(rel string, d fs.DirEntry, err error) error {
+		if rel == "." {
+			return err
+		}
 		if err != nil {
-			if p == dir {
-				return err
-			}
-			skips = append(skips, kb.Skip{Path: rel, Reason: "cannot read: " + unwrapPathErr(err)})
+			skip(rel, "cannot read: "+unwrapPathErr(err))
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if p != dir && strings.HasPrefix(d.Name(), ".") {
+		if strings.HasPrefix(d.Name(), ".") {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if d.IsDir() || !Supported(d.Name()) {
+		if ig.Ignored(rel, d.IsDir()) {
+			if d.IsDir() {
+				out.Ignored = append(out.Ignored, rel+"/")
+				return fs.SkipDir
+			}
+			out.Ignored = append(out.Ignored, rel)
 			return nil
 		}
-		if !d.Type().IsRegular() {
-			// Follow symlinks to regular files only.
-			st, err := os.Stat(p)
-			if err != nil || !st.Mode().IsRegular() {
+		if d.IsDir() {
+			return nil
+		}
+		if !Supported(d.Name()) {
+			out.Other = append(out.Other, rel)
+			return nil
+		}
+		var info fs.FileInfo
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			info, err = root.Stat(filepath.FromSlash(rel))
+			if err != nil {
+				skip(rel, symlinkReason(dir, rel, err))
 				return nil
 			}
-		}
-		info, err := d.Info()
-		if err != nil {
-			skips = append(skips, kb.Skip{Path: rel, Reason: "cannot stat: " + unwrapPathErr(err)})
-			return nil
+			if !info.Mode().IsRegular() {
+				return nil // a symlinked folder (not entered) or device
+			}
+		case d.Type().IsRegular():
+			info, err = d.Info()
+			if err != nil {
+				skip(rel, "cannot stat: "+unwrapPathErr(err))
+				return nil
+			}
+		default:
+			return nil // sockets, pipes, devices
 		}
 		if info.Size() > max {
-			skips = append(skips, kb.Skip{Path: rel, Reason: fmt.Sprintf("file is %d bytes, over the %d-byte limit (MAX_FILE_BYTES)", info.Size(), max)})
+			skip(rel, fmt.Sprintf("file is %d bytes, over the %d-byte limit (MAX_FILE_BYTES)", info.Size(), max))
 			return nil
 		}
-		files = append(files, File{Path: rel, Abs: p, Size: info.Size(), ModUnix: info.ModTime().UnixNano()})
+		out.Files = append(out.Files, File{Path: rel, Abs: filepath.Join(dir, filepath.FromSlash(rel)), Root: dir, Size: info.Size(), ModUnix: info.ModTime().UnixNano()})
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("scan %s: %w", dir, err)
+		return Folder{}, fmt.Errorf("scan %s: %w", dir, err)
 	}
-	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	return files, skips, nil
+	sort.Slice(out.Files, func(i, j int) bool { return out.Files[i].Path < out.Files[j].Path })
+	return out, nil
+}
+
+// readIgnore compiles DefaultIgnore followed by the folder's .kbbotignore,
+// if it has one.
+func readIgnore(root *os.Root, out *Folder) (*Ignore, error) {
+	lines := DefaultIgnore
+	data, err := root.ReadFile(IgnoreFile)
+	switch {
+	case err == nil:
+		out.HasIgnoreFile = true
+		lines = append(lines[:len(lines):len(lines)], strings.Split(string(data), "\n")...)
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("read %s: %w", IgnoreFile, err)
+	}
+	ig, probs := ParseIgnore(lines)
+	for _, p := range probs {
+		p.Line -= len(DefaultIgnore) // DefaultIgnore parses clean (tested)
+		out.IgnoreProblems = append(out.IgnoreProblems, p)
+	}
+	return ig, nil
+}
+
+// symlinkReason explains why os.Root refused a symlink. The refusal is the
+// safety; this only picks the words.
+func symlinkReason(dir, rel string, err error) string {
+	abs := filepath.Join(dir, filepath.FromSlash(rel))
+	target, terr := filepath.EvalSymlinks(abs)
+	if terr != nil {
+		return "broken symlink: " + unwrapPathErr(terr)
+	}
+	if r, rerr := filepath.Rel(dir, target); rerr != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return "symlink points outside the knowledge folder"
+	}
+	if link, _ := os.Readlink(abs); filepath.IsAbs(link) || strings.Contains(link, "..") {
+		return "symlink is absolute or climbs out with ..; only links relative within the knowledge folder are followed"
+	}
+	return "cannot read: " + unwrapPathErr(err)
 }
 
 func unwrapPathErr(err error) string {
@@ -159,6 +276,8 @@ func ReadFiles(ctx context.Context, files []File, progress func(kb.Progress)) ([
 		mu   sync.Mutex
 		done int
 	)
+	roots, closeRoots := openRoots(files)
+	defer closeRoots()
 	next := make(chan int)
 	workers := runtime.GOMAXPROCS(0)
 	for w := 0; w < workers; w++ {
@@ -167,7 +286,7 @@ func ReadFiles(ctx context.Context, files []File, progress func(kb.Progress)) ([
 			defer wg.Done()
 			for i := range next {
 				f := files[i]
-				data, err := os.ReadFile(f.Abs)
+				data, err := readFile(roots, f)
 				if err != nil {
 					res[i].skip = "cannot read: " + unwrapPathErr(err)
 				} else if art, err := Parse(f.Path, data); err != nil {
@@ -211,6 +330,37 @@ feed:
 	return arts, skips, nil
 }
 
+// openRoots opens each distinct knowledge folder of files once, so that
+// ReadFiles reads every file through os.Root without an open per file.
+func openRoots(files []File) (map[string]*os.Root, func()) {
+	roots := map[string]*os.Root{}
+	for _, f := range files {
+		if _, ok := roots[f.Root]; ok || f.Root == "" {
+			continue
+		}
+		r, err := os.OpenRoot(f.Root)
+		if err != nil {
+			roots[f.Root] = nil // readFile reports it per file
+			continue
+		}
+		roots[f.Root] = r
+	}
+	return roots, func() {
+		for _, r := range roots {
+			if r != nil {
+				r.Close()
+			}
+		}
+	}
+}
+
+func readFile(roots map[string]*os.Root, f File) ([]byte, error) {
+	if r := roots[f.Root]; r != nil {
+		return r.ReadFile(filepath.FromSlash(f.Path))
+	}
+	return f.Read() // no Root, or it failed to open: Read says why
+}
+
 // Hash is the content hash used to notice changed files.
 func Hash(data []byte) string {
 	sum := sha256.Sum256(data)
@@ -235,7 +385,7 @@ func Parse(rel string, data []byte) (kb.Article, error) {
 	case ".md", ".markdown":
 		art, err = parseMarkdown(data)
 	case ".txt":
-		art = parseText(data)
+		art = parseText(rel, data)
 	case ".html", ".htm":
 		art, err = parseHTML(data)
 	default:
@@ -275,15 +425,12 @@ func looksBinary(data []byte) bool {
 	return len(head) > 0 && ctrl*10 > len(head)
 }
 
+// titleFromPath is the title of an article that has none of its own.
 func titleFromPath(rel string) string {
-	base := path.Base(rel)
-	base = strings.TrimSuffix(base, path.Ext(base))
-	base = strings.NewReplacer("-", " ", "_", " ").Replace(base)
-	base = strings.TrimSpace(base)
-	if base == "" {
-		return rel
+	if t := titleFromName(rel); t != "" {
+		return t
 	}
-	return strings.ToUpper(base[:1]) + base[1:]
+	return rel
 }
 
 func dropEmpty(secs []kb.Section) []kb.Section {

@@ -195,12 +195,12 @@ func TestSentences(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
-	probs, err := Check("testdata/bad", CheckOptions{})
+	res, err := Check("testdata/bad", CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var lines []string
-	for _, p := range probs {
+	for _, p := range res.Problems {
 		lines = append(lines, p.String())
 	}
 	all := strings.Join(lines, "\n")
@@ -222,11 +222,11 @@ func TestCheck(t *testing.T) {
 			t.Errorf("check output lacks %q; got:\n%s", want, all)
 		}
 	}
-	good, err := Check("testdata/good", CheckOptions{})
+	goodRes, err := Check("testdata/good", CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range good {
+	for _, p := range goodRes.Problems {
 		if p.Severity == Error {
 			t.Errorf("clean folder: unexpected %s", p)
 		}
@@ -234,11 +234,11 @@ func TestCheck(t *testing.T) {
 }
 
 func TestShippedKnowledgeChecksClean(t *testing.T) {
-	probs, err := Check("../../knowledge", CheckOptions{})
+	res, err := Check("../../knowledge", CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range probs {
+	for _, p := range res.Problems {
 		t.Errorf("knowledge/: %s", p)
 	}
 	r := load(t, "../../knowledge")

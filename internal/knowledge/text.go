@@ -1,18 +1,31 @@
 package knowledge
 
 import (
+	"path"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/kbbot/kbbot/internal/kb"
 )
 
-// maxTitleLen is the longest first line taken as a plain-text title.
-const maxTitleLen = 120
+// Limits for a line to read as a title.
+const (
+	maxTitleRunes = 80
+	maxTitleWords = 12
+	// fallbackTitleLen is about where a title made from an opening
+	// sentence is cut, when neither a line nor the file name will do.
+	fallbackTitleLen = 60
+)
 
-// parseText reads a plain-text article: a short first line is its title,
-// blank lines separate paragraphs, and very long paragraphs are split at
-// sentence boundaries so excerpts and passages stay short.
-func parseText(data []byte) kb.Article {
+// parseText reads a plain-text article. Its title is the first line if that
+// looks like a title (see looksLikeTitle); otherwise the file name, unless
+// the name is only numbers and hashes (000_6641804ea29a90ba.txt), in which
+// case it is the first title-like paragraph among the first few, or else
+// the opening sentence cut at a word near 60 characters. Blank lines
+// separate paragraphs, and very long paragraphs are split at sentence
+// boundaries so excerpts and passages stay short.
+func parseText(rel string, data []byte) kb.Article {
 	s := strings.ReplaceAll(string(data), "\r\n", "\n")
 	s = strings.TrimPrefix(s, "\ufeff")
 	lines := strings.Split(s, "\n")
@@ -25,8 +38,7 @@ func parseText(data []byte) kb.Article {
 		}
 	}
 	if first >= 0 {
-		l := strings.TrimSpace(lines[first])
-		if len(l) <= maxTitleLen && !strings.HasSuffix(l, ".") {
+		if l := strings.TrimSpace(lines[first]); looksLikeTitle(l) {
 			art.Title = l
 			lines = lines[first+1:]
 		}
@@ -50,8 +62,11 @@ func parseText(data []byte) kb.Article {
 		cur = append(cur, l)
 	}
 	flush()
-	if art.Title == "" && len(paras) > 0 {
-		art.Title = deriveTitle(paras[0])
+	if art.Title == "" {
+		art.Title = titleFromName(rel)
+	}
+	if art.Title == "" {
+		art.Title = titleFromParagraphs(paras)
 	}
 	var secs []kb.Section
 	sec := kb.Section{}
@@ -91,21 +106,170 @@ func isTextHeading(p, next string) bool {
 		!strings.ContainsRune(".,;:!)\"'", rune(last))
 }
 
-// deriveTitle takes the first sentence, or the first words of it.
-func deriveTitle(p string) string {
-	sents := Sentences(p)
+// looksLikeTitle reports whether a line reads as a title: short (80
+// characters, 12 words), not ending like a sentence or a clause (. , ; :),
+// and not a date, a URL, reStructuredText markup or mostly digits and
+// punctuation.
+func looksLikeTitle(l string) bool {
+	if l == "" || utf8.RuneCountInString(l) > maxTitleRunes || len(strings.Fields(l)) > maxTitleWords {
+		return false
+	}
+	if strings.HasSuffix(l, "...") || strings.HasSuffix(l, "…") {
+		return false // a sentence that goes on
+	}
+	switch l[len(l)-1] {
+	case '.', ',', ';', ':':
+		return false
+	}
+	if strings.HasPrefix(l, ".. ") || strings.HasPrefix(l, ":") {
+		return false // .. highlight:: c, :tocdepth: 2
+	}
+	lower := strings.ToLower(l)
+	if strings.Contains(lower, "://") || strings.HasPrefix(lower, "www.") || strings.HasPrefix(lower, "mailto:") {
+		return false
+	}
+	letters, other := 0, 0
+	for _, r := range l {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case !unicode.IsSpace(r):
+			other++
+		}
+	}
+	return letters > other && !looksLikeDate(lower)
+}
+
+var dateWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`january february march april may june july august september october
+		november december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday
+		thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+		t z utc gmt am pm st nd rd th of updated posted published last`) {
+		dateWords[w] = true
+	}
+}
+
+// looksLikeDate reports a line made only of numbers and date words, with at
+// least one number: "September 30, 2022 –", "2024-01-31", "Posted 3 May 2021".
+func looksLikeDate(lower string) bool {
+	digits := false
+	for _, w := range normWords(lower) {
+		switch {
+		case strings.IndexFunc(w, func(r rune) bool { return !unicode.IsDigit(r) }) < 0:
+			digits = true
+		case strings.TrimLeft(w, "0123456789") != w && dateWords[strings.TrimLeft(w, "0123456789")]:
+			digits = true // 30th, 2nd
+		case !dateWords[w]:
+			return false
+		}
+	}
+	return digits
+}
+
+// titleFromName makes a title of a file name: extensions dropped (both of
+// x.rst.txt), _ and - as spaces, the first letter upper-cased. It returns ""
+// for a name with no word in it, only numbers and hashes.
+func titleFromName(rel string) string {
+	base := path.Base(rel)
+	for {
+		ext := path.Ext(base)
+		if ext == "" || ext == base || !knownExt(ext) {
+			break
+		}
+		base = strings.TrimSuffix(base, ext)
+	}
+	words := strings.Fields(strings.NewReplacer("-", " ", "_", " ").Replace(base))
+	meaningful := false
+	for _, w := range words {
+		if isWord(w) {
+			meaningful = true
+		}
+	}
+	if !meaningful {
+		return ""
+	}
+	t := strings.Join(words, " ")
+	r, n := utf8.DecodeRuneInString(t)
+	return string(unicode.ToUpper(r)) + t[n:]
+}
+
+func knownExt(ext string) bool {
+	switch strings.ToLower(ext) {
+	case ".md", ".markdown", ".txt", ".html", ".htm", ".rst", ".text":
+		return true
+	}
+	return false
+}
+
+// isWord reports a word of two or more letters that is not a hex hash
+// (6641804ea29a90ba).
+func isWord(w string) bool {
+	letters, digits, hex := 0, 0, true
+	for _, r := range w {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+			if !strings.ContainsRune("abcdefABCDEF", r) {
+				hex = false
+			}
+		case unicode.IsDigit(r):
+			digits++
+		default:
+			hex = false
+		}
+	}
+	if hex && digits > 0 && len(w) >= 6 {
+		return false
+	}
+	return letters >= 2
+}
+
+// titleFromParagraphs is the title of last resort: the first of the opening
+// paragraphs that looks like a title, or else the opening sentence of the
+// first paragraph that is not a date, cut at a word near 60 characters.
+func titleFromParagraphs(paras []string) string {
+	for i, p := range paras {
+		if i == 3 {
+			break
+		}
+		if looksLikeTitle(p) {
+			return p
+		}
+	}
+	for _, p := range paras {
+		if looksLikeDate(strings.ToLower(p)) {
+			continue
+		}
+		return cutTitle(p)
+	}
+	return ""
+}
+
+// cutTitle takes the first sentence of p, cut at a word to about
+// fallbackTitleLen characters.
+func cutTitle(p string) string {
 	t := p
-	if len(sents) > 0 {
+	if sents := Sentences(p); len(sents) > 0 {
 		t = strings.TrimSpace(p[sents[0][0]:sents[0][1]])
 	}
-	if len(t) <= maxTitleLen {
-		return strings.TrimRight(t, ".")
+	t = strings.TrimRight(t, ".")
+	if utf8.RuneCountInString(t) <= fallbackTitleLen {
+		return t
 	}
-	cut := strings.LastIndexByte(t[:maxTitleLen], ' ')
-	if cut < 20 {
-		cut = maxTitleLen
+	limit := 0
+	for i := range t {
+		if utf8.RuneCountInString(t[:i]) > fallbackTitleLen {
+			break
+		}
+		limit = i
 	}
-	return strings.ToValidUTF8(t[:cut], "") + "…"
+	cut := strings.LastIndexByte(t[:limit], ' ')
+	if cut < fallbackTitleLen/3 {
+		cut = limit // one very long word
+	}
+	return strings.TrimRight(t[:cut], " ,;:–—-") + "…"
 }
 
 // SplitLong splits a paragraph longer than max bytes at sentence boundaries

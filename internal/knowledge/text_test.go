@@ -1,0 +1,80 @@
+package knowledge
+
+import "testing"
+
+func TestLooksLikeTitle(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want bool
+	}{
+		{"Backend interview", true},
+		{"What is a backend developer?", true},
+		{"Rotating the Slack token (v2)", true},
+		{"Notes 2024", true},
+		{"The bot answers from the knowledge folder.", false},
+		{"Steps to deploy:", false},
+		{"First, stop the worker,", false},
+		{"It goes on and on...", false},
+		{"September 30, 2022 –", false},
+		{"2024-01-31", false},
+		{"Posted 3 May 2021", false},
+		{"Tue, 02 Jan 2024 10:00:00 GMT", false},
+		{"https://wiki.example.com/backend", false},
+		{"www.example.com", false},
+		{"12:30 - 14:45 / #42", false},
+		{"==========", false},
+		{".. highlight:: c", false},
+		{":tocdepth: 2", false},
+		{"one two three four five six seven eight nine ten eleven twelve thirteen", false},
+		{"A title that is quite long but has few words: supercalifragilisticexpialidociously", false},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			if got := looksLikeTitle(tc.line); got != tc.want {
+				t.Errorf("looksLikeTitle(%q) = %v, want %v", tc.line, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTitleFromName(t *testing.T) {
+	for _, tc := range []struct{ path, want string }{
+		{"what-is-a-backend-developer.txt", "What is a backend developer"},
+		{"notes/on_call__handbook.txt", "On call handbook"},
+		{"_sources/c-api/bool.rst.txt", "Bool"},
+		{"IMG_2034.txt", "IMG 2034"},
+		{"v1.2-release.txt", "V1.2 release"},
+		{"ürün-notları.txt", "Ürün notları"},
+		{"000_6641804ea29a90ba.txt", ""},
+		{"2024-01-31.txt", ""},
+		{"a1b2c3d4e5.txt", ""},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			if got := titleFromName(tc.path); got != tc.want {
+				t.Errorf("titleFromName(%q) = %q, want %q", tc.path, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTextTitle(t *testing.T) {
+	long := "In the contemporary information technology landscape, software development is emerging as a cardinal discipline that drives innovation."
+	for _, tc := range []struct {
+		name, path, text string
+		want             string
+	}{
+		{"title-like first line", "000_6641804ea29a90ba.txt", "What is a backend developer?\n\nFacundo explains the job.\n", "What is a backend developer?"},
+		{"sentence first line, named file", "what-is-a-backend-developer.txt", long + "\n\nMore text.\n", "What is a backend developer"},
+		{"sentence first line, hash name", "001_56a6df527dd7c8ea.txt", long + "\n\nMore text.\n", "In the contemporary information technology landscape…"},
+		{"date first line, hash name", "003_aed87122707da3dd.txt", "September 30, 2022 –\n\nDo you know what backend developers do?\n\n" + long + "\n", "Do you know what backend developers do?"},
+		{"date only, hash name", "004_aed87122707da3dd.txt", "2022-09-30\n\n" + long + "\n", "In the contemporary information technology landscape…"},
+		{"URL first line, named file", "links.txt", "https://example.com/a\n\nSome links.\n", "Links"},
+		{"short opening sentence, hash name", "005_aed87122707da3dd.txt", "Keep it short. Then more words follow here.\n", "Keep it short"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := parseText(tc.path, []byte(tc.text))
+			if a.Title != tc.want {
+				t.Errorf("title %q, want %q", a.Title, tc.want)
+			}
+		})
+	}
+}
