@@ -68,14 +68,15 @@ func Classify(q string) kb.Kind {
 
 // term is one distinct word of the question as the index sees it.
 type term struct {
-	word     string   // as typed, lower-case
-	stem     string   // analysed form ("" if the analyser drops it)
-	parts    []string // an identifier's analysed parts, space-joined ("pg stat statement")
-	synonyms []string // analysed forms of the other words to search for
-	idf      float64
-	known    bool    // the word or a synonym occurs in the index
-	df       float64 // passages containing the word (or its commonest synonym)
-	common   bool    // searched in titles and headings only
+	word      string   // as typed, lower-case
+	stem      string   // analysed form ("" if the analyser drops it)
+	parts     []string // an identifier's analysed parts, space-joined ("pg stat statement")
+	synonyms  []string // analysed forms of the other words to search for
+	idf       float64
+	known     bool    // the word or a synonym occurs in the index
+	df        float64 // passages containing the word (or its commonest synonym)
+	common    bool    // searched in titles and headings only
+	corrected string  // the index term an unknown word was taken for ("" if none)
 }
 
 // terms extracts the question's searchable words. User text is only ever
@@ -359,13 +360,21 @@ func (ix *Index) rank(hits search.DocumentMatchCollection, qs []qterm, s Setting
 func (ix *Index) setIDF(ts []term) {
 	n := ix.docCount
 	for i := range ts {
-		df := ix.phraseDF(ts[i].stem)
-		for _, syn := range ts[i].synonyms {
+		t := &ts[i]
+		df := ix.phraseDF(t.stem)
+		for _, syn := range append(t.synonyms, t.parts...) {
 			df = max(df, ix.phraseDF(syn))
 		}
-		ts[i].known = df > 0 || ix.inMeta(ts[i].stem) || ix.anyInMeta(ts[i].synonyms)
-		ts[i].df = df
-		ts[i].idf = math.Log(1 + (n-df+0.5)/(df+0.5))
+		t.known = df > 0 || ix.inMeta(t.stem) || ix.anyInMeta(t.synonyms) || ix.anyInMeta(t.parts)
+		if !t.known && ix.opts.Settings.Fuzzy {
+			if c := ix.correct(t.word, t.stem); c != "" {
+				t.synonyms = append(t.synonyms, c)
+				t.corrected = c
+				df, t.known = max(ix.phraseDF(c), 1), true
+			}
+		}
+		t.df = df
+		t.idf = math.Log(1 + (n-df+0.5)/(df+0.5))
 	}
 }
 
@@ -442,21 +451,25 @@ func (ix *Index) highlightTerms(ts []term) map[string]bool {
 
 // covers is the "I don't know" rule. A question is answered only if (1) more
 // than half of its words occur somewhere in the knowledge base (a question
-// about Mount Everest or pizza is mostly words the corpus has never seen),
+// about Mount Everest or pizza is mostly words the corpus has never seen; a
+// word taken for its nearest index term counts half),
 // (2) the best article contains at least MinCoverage of the IDF weight of
 // the words that do occur (it is about the question, not one stray word),
 // and (3) its best passage, with its heading and title, contains at least
 // MinPassageCoverage of it (on a large corpus every common word occurs
 // somewhere in a long article).
 func (ix *Index) covers(ts []term, cov, pcov float64) bool {
-	unknown := 0
+	unknown := 0.0
 	for _, t := range ts {
-		if !t.known {
+		switch {
+		case !t.known:
 			unknown++
+		case t.corrected != "":
+			unknown += 0.5 // a guess, not a word the knowledge base uses
 		}
 	}
 	s := ix.opts.Settings
-	return unknown*2 < len(ts) && cov >= s.MinCoverage && pcov >= s.MinPassageCoverage
+	return unknown*2 < float64(len(ts)) && cov >= s.MinCoverage && pcov >= s.MinPassageCoverage
 }
 
 // link is the source URL: front-matter url, else base URL + path + anchor,

@@ -62,6 +62,7 @@ type Index struct {
 	words     *wordCache
 	ids       map[string]uint32 // every term of the index's dictionaries
 	byArt     [][]passage       // each article's passages, in order
+	vocab     []vocabEntry      // the dictionary, sorted, for correcting unknown words
 	stats     []*artStats       // each article's term bags (score.go)
 	avgLen    [nFields]float64  // average field lengths of passages, in terms
 	avgArtLen [nFields]float64  // average field lengths of articles
@@ -289,6 +290,7 @@ func newIndex(dir string, bl bleve.Index, arts []kb.Article, md meta, opts Optio
 		}
 	}
 	ix.words = newWordCache(an)
+	ix.vocab = newVocab(ix.df, ix.ids)
 	ix.buildStats(ix.byArt)
 	return ix, nil
 }

@@ -38,8 +38,8 @@ func (b *bag) tf(id uint32) int {
 // heading per passage, and every term of the article for coverage.
 type artStats struct {
 	title, tags bag
-	body        bag // every passage's text together
-	heading     bag // every heading of the article
+	body        bag     // every passage's text together
+	heading     bag     // every heading of the article
 	own         float64 // share of the article's text that is not link text
 	passages    []passStats
 	all         []uint32

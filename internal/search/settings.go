@@ -49,6 +49,7 @@ type Settings struct {
 	FullArticles       int     `json:"full_articles"`        // leading articles whose every passage is scored
 	ArticleShare       float64 `json:"article_share"`        // an article's score: this share from the whole article, the rest from its best passage
 	HubWeight          float64 `json:"hub_weight"`           // scores are scaled by (share of text that is not links)^HubWeight
+	Fuzzy              bool    `json:"fuzzy"`                // match unknown words to the nearest index term
 }
 
 // DefaultSettings are what kbbot ships with.
@@ -77,6 +78,7 @@ var DefaultSettings = Settings{
 	FullArticles:       10,
 	ArticleShare:       0.5,
 	HubWeight:          1,
+	Fuzzy:              true,
 }
 
 // indexKey hashes the settings that shape the index itself (not the query).

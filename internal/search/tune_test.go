@@ -149,6 +149,7 @@ func tuneVariants() []namedSettings {
 		v("metab0", func(s *Settings) { s.MetaB = 0 }),
 		v("metab8", func(s *Settings) { s.MetaB = 0.8 }),
 		v("cand60", func(s *Settings) { s.Candidates = 60 }),
+		v("nofuzzy", func(s *Settings) { s.Fuzzy = false }),
 		v("cw0t3", func(s *Settings) { s.CoverageWeight, s.TitleBoost = 0, 3 }),
 		v("cw0a7", func(s *Settings) { s.CoverageWeight, s.ArticleShare = 0, 0.7 }),
 		v("cw0a3", func(s *Settings) { s.CoverageWeight, s.ArticleShare = 0, 0.3 }),

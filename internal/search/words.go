@@ -98,4 +98,3 @@ func eachWord(s string, fn func(start, end int)) {
 func isWordRune(r rune) bool {
 	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
-
