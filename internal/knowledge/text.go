@@ -54,10 +54,18 @@ func parseText(rel string, data []byte) kb.Article {
 			cur = cur[:0]
 		}
 	}
+	// A hard-wrapped file continues a paragraph on the next line; in one
+	// that is not (web pages saved as text: a line per paragraph, heading
+	// or list item), every line stands alone. A list item always starts a
+	// paragraph.
+	wrapped := hardWrapped(lines)
 	for _, l := range lines {
 		if strings.TrimSpace(l) == "" {
 			flush()
 			continue
+		}
+		if !wrapped || isListItem(l) {
+			flush()
 		}
 		cur = append(cur, l)
 	}
@@ -94,7 +102,7 @@ func parseText(rel string, data []byte) kb.Article {
 // short question, or a short unpunctuated capitalised line before a long
 // paragraph.
 func isTextHeading(p, next string) bool {
-	if len(p) > 150 || len(next) < 80 || strings.ContainsAny(p, "\n") {
+	if len(p) > 150 || len(next) < 60 || len(next) <= len(p) || strings.ContainsAny(p, "\n") || isListItem(p) {
 		return false
 	}
 	if strings.HasSuffix(p, "?") {
@@ -102,8 +110,40 @@ func isTextHeading(p, next string) bool {
 	}
 	last := p[len(p)-1]
 	first := p[0]
-	return len(p) <= 70 && len(next) >= 200 && first >= 'A' && first <= 'Z' &&
+	return len(p) <= 70 && len(next) >= 2*len(p) && first >= 'A' && first <= 'Z' &&
 		!strings.ContainsRune(".,;:!)\"'", rune(last))
+}
+
+// hardWrapped reports whether a text's paragraphs are wrapped onto several
+// lines (nearly no line longer than 100 bytes), rather than one per line.
+func hardWrapped(lines []string) bool {
+	long, n := 0, 0
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		n++
+		if len(l) > 100 {
+			long++
+		}
+	}
+	return n > 0 && long*20 < n
+}
+
+// isListItem reports whether a line starts a list item: "- ", "* ", "• ",
+// "1. ", "2) ".
+func isListItem(l string) bool {
+	l = strings.TrimLeft(l, " \t")
+	for _, b := range []string{"- ", "* ", "• ", "– ", "+ "} {
+		if strings.HasPrefix(l, b) {
+			return true
+		}
+	}
+	i := 0
+	for i < len(l) && i < 3 && l[i] >= '0' && l[i] <= '9' {
+		i++
+	}
+	return i > 0 && i+1 < len(l) && (l[i] == '.' || l[i] == ')') && l[i+1] == ' '
 }
 
 // looksLikeTitle reports whether a line reads as a title: short (80

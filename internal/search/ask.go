@@ -280,17 +280,30 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 			URL:     ix.link(a, sec),
 			Tags:    a.Tags,
 			Updated: a.Updated,
-			Excerpt: ix.excerpt(p.text, matched, ix.opts.ExcerptChars),
+			Excerpt: ix.excerpt(p.text, matched, ix.headingFor(c.art, c.pass), ix.opts.ExcerptChars),
 			Score:   c.score,
 		})
 	}
 	return ans, nil
 }
 
+// headingFor is the heading path of a passage that opens its section (whose
+// first sentences answer the heading), else nothing.
+func (ix *Index) headingFor(art, pass int) []string {
+	ps := ix.byArt[art]
+	p := ps[pass]
+	if pass > 0 && ps[pass-1].sec == p.sec {
+		return nil
+	}
+	return ix.arts[art].Sections[p.sec].Path
+}
+
 // cand is one candidate article with its best passage.
 type cand struct {
-	art, pass int
-	score     float64
+	art, pass int     // the article and the passage to show
+	score     float64 // the article's score
+	best      float64 // its best passage's BM25F
+	choice    float64 // the shown passage's score among the article's passages
 	cov       float64 // article coverage
 	doc       float64 // the whole article's BM25F
 	pcov      float64 // best passage's coverage
@@ -309,22 +322,20 @@ func (ix *Index) rank(hits search.DocumentMatchCollection, qs []qterm, s Setting
 		if !ok {
 			continue
 		}
-		sc := ix.bm25f(ix.stats[p.art], p.order, qs, s)
-		if i, ok := at[p.art]; ok {
-			if sc > cands[i].score {
-				cands[i].score, cands[i].pass = sc, p.order
-			}
-			continue
+		i, ok := at[p.art]
+		if !ok {
+			i = len(cands)
+			at[p.art] = i
+			cands = append(cands, cand{art: p.art, pass: -1})
 		}
-		at[p.art] = len(cands)
-		cands = append(cands, cand{art: p.art, pass: p.order, score: sc})
+		cands[i].consider(ix, p.order, qs, s)
 	}
 	for i := range cands {
 		c := &cands[i]
 		st := ix.stats[c.art]
 		c.cov = ix.articleCoverage(st, qs)
 		c.doc = ix.bm25fArticle(st, qs, s)
-		c.score = ((1-s.ArticleShare)*c.score + s.ArticleShare*c.doc) * math.Pow(c.cov, s.CoverageWeight)
+		c.rescore(s)
 	}
 	order := func() {
 		sort.SliceStable(cands, func(i, j int) bool {
@@ -340,19 +351,34 @@ func (ix *Index) rank(hits search.DocumentMatchCollection, qs []qterm, s Setting
 	// articles get every passage scored, so the one shown is the best.
 	for i := range cands[:min(len(cands), s.FullArticles)] {
 		c := &cands[i]
-		st := ix.stats[c.art]
-		f := math.Pow(c.cov, s.CoverageWeight)
-		for j := range st.passages {
-			if sc := ((1-s.ArticleShare)*ix.bm25f(st, j, qs, s) + s.ArticleShare*c.doc) * f; sc > c.score {
-				c.score, c.pass = sc, j
-			}
+		for j := range ix.stats[c.art].passages {
+			c.consider(ix, j, qs, s)
 		}
+		c.rescore(s)
 	}
 	order()
 	for i := range cands {
 		cands[i].pcov = ix.passageCoverage(ix.stats[cands[i].art], cands[i].pass, qs)
 	}
 	return cands
+}
+
+// consider scores one passage of the candidate's article: for the article's
+// rank (BM25F with title and tags) and for which passage to show.
+func (c *cand) consider(ix *Index, p int, qs []qterm, s Settings) {
+	st := ix.stats[c.art]
+	if full := ix.bm25f(st, p, qs, s); full > c.best {
+		c.best = full
+	}
+	if ch := ix.choice(st, p, qs, s); c.pass < 0 || ch > c.choice {
+		c.pass, c.choice = p, ch
+	}
+}
+
+// rescore combines the best passage and the whole article into the
+// article's score.
+func (c *cand) rescore(s Settings) {
+	c.score = ((1-s.ArticleShare)*c.best + s.ArticleShare*c.doc) * math.Pow(c.cov, s.CoverageWeight)
 }
 
 // setIDF weighs each term by rarity in the body field. A word the index has
@@ -433,17 +459,25 @@ func (ix *Index) phraseDF(stem string) float64 {
 	return max(df, 0)
 }
 
-// highlightTerms is every analysed form of the question's words and synonyms.
-func (ix *Index) highlightTerms(ts []term) map[string]bool {
-	m := map[string]bool{}
-	for _, t := range ts {
-		for _, w := range strings.Fields(t.stem) {
-			m[w] = true
+// highlightTerms maps every analysed form of the question's words and
+// synonyms to the word's IDF.
+func (ix *Index) highlightTerms(ts []term) map[string]float64 {
+	m := map[string]float64{}
+	add := func(stem string, idf float64) {
+		for _, w := range strings.Fields(stem) {
+			m[w] = max(m[w], idf)
 		}
-		for _, syn := range t.synonyms {
-			for _, w := range strings.Fields(syn) {
-				m[w] = true
-			}
+	}
+	for _, t := range ts {
+		if !t.known {
+			continue
+		}
+		add(t.stem, t.idf)
+		for _, x := range t.parts {
+			add(x, t.idf)
+		}
+		for _, x := range t.synonyms {
+			add(x, t.idf)
 		}
 	}
 	return m

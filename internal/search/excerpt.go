@@ -1,87 +1,143 @@
 package search
 
 import (
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/kbbot/kbbot/internal/kb"
 	"github.com/kbbot/kbbot/internal/knowledge"
 )
 
-// excerpt cuts a short passage around the sentences that best match the
-// question, at sentence (or failing that word) boundaries, and marks the
-// matched words.
-func (ix *Index) excerpt(text string, matched map[string]bool, max int) kb.Excerpt {
-	var sents []string
-	for _, para := range strings.Split(text, "\n\n") {
+// unit is a sentence of a passage (a list item or a "term: definition"
+// line is a paragraph of its own, and so one sentence), with the question
+// words it contains.
+type unit struct {
+	text  string
+	para  int      // paragraph number within the passage
+	terms []string // distinct matched terms
+}
+
+// dependent marks a sentence that leans on the one before it ("This means
+// ...", "However, ..."): an excerpt does not start with one when the
+// sentence it depends on fits.
+var dependent = map[string]bool{
+	"this": true, "these": true, "that": true, "those": true, "it": true, "its": true,
+	"they": true, "them": true, "their": true, "such": true, "however": true, "but": true,
+	"so": true, "also": true, "then": true, "therefore": true, "thus": true, "otherwise": true,
+	"instead": true, "here": true, "both": true, "each": true, "the": false,
+}
+
+// excerpt cuts a short passage of at most max bytes where the question's
+// words weigh most: the run of whole sentences whose distinct matched words
+// carry the most IDF weight (the heading's words count for the section's
+// opening, which answers it), grown forwards and then backwards while it
+// fits, never starting on a sentence that depends on the one before when
+// that one fits. Matched words are marked.
+func (ix *Index) excerpt(text string, weights map[string]float64, heading []string, max int) kb.Excerpt {
+	var units []unit
+	for pi, para := range strings.Split(text, "\n\n") {
 		para = strings.Join(strings.Fields(para), " ")
 		for _, sp := range knowledge.Sentences(para) {
 			if s := strings.TrimSpace(para[sp[0]:sp[1]]); s != "" {
-				sents = append(sents, s)
+				units = append(units, unit{text: s, para: pi})
 			}
 		}
 	}
-	if len(sents) == 0 {
+	if len(units) == 0 {
 		return nil
 	}
-	scores := make([]float64, len(sents))
-	best := 0
-	var distinct []string // reused: a sentence matches few distinct words
-	for i, s := range sents {
-		distinct = distinct[:0]
-		n := 0
-		ix.words.each(s, func(_, _ int, t string) {
-			if !matched[t] {
-				return
+	for i := range units {
+		u := &units[i]
+		ix.words.each(u.text, func(_, _ int, t string) {
+			if weights[t] > 0 && !slices.Contains(u.terms, t) {
+				u.terms = append(u.terms, t)
 			}
-			n++
-			for _, d := range distinct {
-				if d == t {
-					return
+		})
+	}
+	var headTerms []string
+	for _, h := range heading {
+		ix.words.each(h, func(_, _ int, t string) {
+			if weights[t] > 0 && !slices.Contains(headTerms, t) {
+				headTerms = append(headTerms, t)
+			}
+		})
+	}
+	score := func(lo, hi int) float64 {
+		seen := map[string]bool{}
+		sc := 0.0
+		add := func(ts []string) {
+			for _, t := range ts {
+				if !seen[t] {
+					seen[t] = true
+					sc += weights[t]
 				}
 			}
-			distinct = append(distinct, t)
-		})
-		scores[i] = float64(len(distinct)) + 0.1*float64(n)
-		if scores[i] > scores[best] {
-			best = i
+		}
+		if lo == 0 {
+			add(headTerms)
+		}
+		for _, u := range units[lo:hi] {
+			add(u.terms)
+		}
+		return sc
+	}
+	size := func(lo, hi int) int {
+		n := hi - lo - 1
+		for _, u := range units[lo:hi] {
+			n += len(u.text)
+		}
+		return n
+	}
+	// The best window that fits; the earliest wins a tie.
+	bestLo, bestHi, best := 0, 1, -1.0
+	for lo := range units {
+		for hi := lo + 1; hi <= len(units) && (hi == lo+1 || size(lo, hi) <= max); hi++ {
+			if sc := score(lo, hi); sc > best+1e-9 {
+				bestLo, bestHi, best = lo, hi, sc
+			}
 		}
 	}
-	lo, hi := best, best+1
-	size := len(sents[best])
-	for {
-		next, prev := -1, -1
-		if hi < len(sents) && size+1+len(sents[hi]) <= max {
-			next = hi
-		}
-		if lo > 0 && size+1+len(sents[lo-1]) <= max {
-			prev = lo - 1
-		}
-		if next < 0 && prev < 0 {
-			break
-		}
-		// Prefer what follows (an answer usually continues), unless what
-		// precedes matches the question better.
-		if next >= 0 && (prev < 0 || scores[next] >= scores[prev]) {
-			size += 1 + len(sents[next])
-			hi++
-		} else {
-			size += 1 + len(sents[prev])
-			lo--
-		}
+	lo, hi := bestLo, bestHi
+	// Trim sentences at the end that add nothing, then grow: an excerpt
+	// should not start mid-thought, and an answer usually continues.
+	for hi-1 > lo && score(lo, hi-1) >= best-1e-9 {
+		hi--
 	}
-	out := strings.Join(sents[lo:hi], " ")
+	for lo > 0 && startsDependent(units[lo].text) && size(lo-1, hi) <= max {
+		lo--
+	}
+	for hi < len(units) && size(lo, hi+1) <= max {
+		hi++
+	}
+	for lo > 0 && size(lo-1, hi) <= max {
+		lo--
+	}
+	parts := make([]string, 0, hi-lo)
+	for _, u := range units[lo:hi] {
+		parts = append(parts, u.text)
+	}
+	out := strings.Join(parts, " ")
 	if len(out) > max {
-		out = cutAround(out, ix.firstMatch(out, matched), max)
+		out = cutAround(out, ix.firstMatch(out, weights), max)
 	}
-	return ix.highlight(out, matched)
+	return ix.highlight(out, weights)
+}
+
+func startsDependent(s string) bool {
+	w := s
+	if i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) }); i >= 0 {
+		w = s[:i]
+	}
+	return dependent[strings.ToLower(w)]
 }
 
 // firstMatch is the byte offset of the first matched word in s, or 0.
-func (ix *Index) firstMatch(s string, matched map[string]bool) int {
+func (ix *Index) firstMatch(s string, weights map[string]float64) int {
 	at := -1
 	ix.words.each(s, func(start, _ int, t string) {
-		if at < 0 && matched[t] {
+		if at < 0 && weights[t] > 0 {
 			at = start
 		}
 	})
@@ -127,11 +183,11 @@ func cutAround(s string, at, max int) string {
 }
 
 // highlight splits s into fragments, marking words whose analysed form was matched.
-func (ix *Index) highlight(s string, matched map[string]bool) kb.Excerpt {
+func (ix *Index) highlight(s string, weights map[string]float64) kb.Excerpt {
 	var ex kb.Excerpt
 	pos := 0
 	ix.words.each(s, func(start, end int, t string) {
-		if !matched[t] || start < pos {
+		if weights[t] == 0 || start < pos {
 			return
 		}
 		if start > pos {

@@ -48,6 +48,7 @@ type artStats struct {
 type passStats struct {
 	body, heading bag
 	own           float64 // share of the passage's section that is not link text
+	lead          bool    // text before the article's first heading
 }
 
 // Field indexes for bm25 parameters.
@@ -122,7 +123,7 @@ func (ix *Index) computeStats(a *kb.Article, ps []passage, g *bagger) *artStats 
 	}
 	for _, p := range ps {
 		sec := a.Sections[p.sec]
-		s := passStats{body: g.bag(p.text), heading: g.bag(strings.Join(sec.Path, " ")), own: 1 - sec.Links}
+		s := passStats{body: g.bag(p.text), heading: g.bag(strings.Join(sec.Path, " ")), own: 1 - sec.Links, lead: len(sec.Path) == 0}
 		for _, id := range s.body.ids {
 			all[id] = true
 		}
@@ -256,6 +257,23 @@ func hub(own float64, s Settings) float64 {
 	return math.Pow(max(own, 0.05), s.HubWeight)
 }
 
+// choice scores a passage against the other passages of its article. Title
+// and tags are the same for all of them, so only the passage's own text and
+// headings count: with the title included, every passage of an article about
+// "SQL injection" would saturate on those words and a stray match elsewhere
+// would decide. An article's lead (the text before its first heading)
+// summarises what the sections explain; when there are sections, it is
+// weighted by LeadWeight so the section that explains wins.
+func (ix *Index) choice(st *artStats, p int, qs []qterm, s Settings) float64 {
+	ps := &st.passages[p]
+	var none bag
+	sc := ix.bm25fOf([nFields]*bag{&ps.body, &ps.heading, &none, &none}, &ix.avgLen, qs, s)
+	if ps.lead && len(st.passages) > 1 {
+		sc *= s.LeadWeight
+	}
+	return sc
+}
+
 // bm25fArticle scores a whole article as one document.
 func (ix *Index) bm25fArticle(st *artStats, qs []qterm, s Settings) float64 {
 	return ix.bm25fOf([nFields]*bag{&st.body, &st.heading, &st.title, &st.tags}, &ix.avgArtLen, qs, s) * hub(st.own, s)
@@ -304,6 +322,9 @@ func (ix *Index) passageCoverage(st *artStats, p int, qs []qterm) float64 {
 	var got, total float64
 	for _, q := range qs {
 		if len(q.alts) == 0 {
+			if ix.opts.Settings.UnknownInCoverage {
+				total += q.idf
+			}
 			continue
 		}
 		total += q.idf

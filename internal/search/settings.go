@@ -50,6 +50,8 @@ type Settings struct {
 	ArticleShare       float64 `json:"article_share"`        // an article's score: this share from the whole article, the rest from its best passage
 	HubWeight          float64 `json:"hub_weight"`           // scores are scaled by (share of text that is not links)^HubWeight
 	Fuzzy              bool    `json:"fuzzy"`                // match unknown words to the nearest index term
+	UnknownInCoverage  bool    `json:"unknown_in_coverage"`  // unknown words count in the passage-coverage total
+	LeadWeight         float64 `json:"lead_weight"`          // weight of an article's lead when choosing the passage to show
 }
 
 // DefaultSettings are what kbbot ships with.
@@ -73,12 +75,14 @@ var DefaultSettings = Settings{
 	BodyB:          0.75,
 	MetaB:          0.5,
 
-	MinPassageCoverage: 0.5,
+	MinPassageCoverage: 0.4,
 	MinScoreShare:      0.1,
 	FullArticles:       10,
 	ArticleShare:       0.5,
 	HubWeight:          1,
 	Fuzzy:              true,
+	UnknownInCoverage:  true,
+	LeadWeight:         0.5,
 }
 
 // indexKey hashes the settings that shape the index itself (not the query).
