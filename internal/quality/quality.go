@@ -154,9 +154,13 @@ func Measure(ctx context.Context, a Asker, qs []Question, depth int) (Run, error
 		if err != nil {
 			return Run{}, fmt.Errorf("ask %q: %w", q.Q, err)
 		}
-		got := make([]string, len(ans.Results))
-		for i, res := range ans.Results {
-			got[i] = path.Base(res.Path)
+		// Results are counted per article: an answer may show several
+		// passages of one.
+		var got []string
+		for _, res := range ans.Results {
+			if b := path.Base(res.Path); !contains(got, b) {
+				got = append(got, b)
+			}
 		}
 		switch {
 		case q.None:

@@ -256,22 +256,17 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 	if err != nil {
 		return ans, fmt.Errorf("search: %w", err)
 	}
-	cands := ix.rank(res.Hits, ix.qterms(ts, s), s)
+	qs := ix.qterms(ts, s)
+	cands := ix.rank(res.Hits, qs, s)
 	if len(cands) == 0 || !ix.covers(ts, cands[0].cov, cands[0].pcov) {
 		// The best match leaves the question unexplained: say so rather
 		// than show something loosely related.
 		return ans, nil
 	}
 	matched := ix.highlightTerms(ts)
-	for _, c := range cands {
-		if len(ans.Results) >= limit {
-			break
-		}
-		if c.cov < s.MinCoverage/2 || c.score < s.MinScoreShare*cands[0].score {
-			continue
-		}
+	add := func(c cand, pass int) {
 		a := &ix.arts[c.art]
-		p := ix.byArt[c.art][c.pass]
+		p := ix.byArt[c.art][pass]
 		sec := a.Sections[p.sec]
 		ans.Results = append(ans.Results, kb.Result{
 			Title:   a.Title,
@@ -280,11 +275,52 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 			URL:     ix.link(a, sec),
 			Tags:    a.Tags,
 			Updated: a.Updated,
-			Excerpt: ix.excerpt(p.text, matched, ix.headingFor(c.art, c.pass), ix.opts.ExcerptChars),
+			Excerpt: ix.excerpt(p.text, matched, ix.headingFor(c.art, pass), ix.opts.ExcerptChars),
 			Score:   c.score,
 		})
 	}
+	for i, c := range cands {
+		if len(ans.Results) >= limit {
+			break
+		}
+		if c.cov < s.MinCoverage/2 || c.score < s.MinScoreShare*cands[0].score {
+			continue
+		}
+		add(c, c.pass)
+		if i == 0 && (len(cands) == 1 || cands[1].score < s.DominantShare*c.score) {
+			// One article clearly holds the answer: its next best passages
+			// say more than other articles' weak ones.
+			for _, p := range ix.morePassages(c, qs, s, limit-1) {
+				add(c, p)
+			}
+		}
+	}
 	return ans, nil
+}
+
+// morePassages are up to n other passages of a candidate's article, best
+// first, that score at least ExtraPassageShare of its shown passage.
+func (ix *Index) morePassages(c cand, qs []qterm, s Settings, n int) []int {
+	st := ix.stats[c.art]
+	type sp struct {
+		p  int
+		sc float64
+	}
+	var out []sp
+	for j := range st.passages {
+		if j == c.pass {
+			continue
+		}
+		if sc := ix.choice(st, j, qs, s); sc >= s.ExtraPassageShare*c.choice && sc > 0 {
+			out = append(out, sp{j, sc})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].sc > out[j].sc })
+	ps := make([]int, 0, n)
+	for _, x := range out[:min(len(out), n)] {
+		ps = append(ps, x.p)
+	}
+	return ps
 }
 
 // headingFor is the heading path of a passage that opens its section (whose

@@ -52,6 +52,8 @@ type Settings struct {
 	Fuzzy              bool    `json:"fuzzy"`                // match unknown words to the nearest index term
 	UnknownInCoverage  bool    `json:"unknown_in_coverage"`  // unknown words count in the passage-coverage total
 	LeadWeight         float64 `json:"lead_weight"`          // weight of an article's lead when choosing the passage to show
+	DominantShare      float64 `json:"dominant_share"`       // the top article dominates when the next scores below this share of it...
+	ExtraPassageShare  float64 `json:"extra_passage_share"`  // ...and then its other passages scoring this share of its best are shown too
 }
 
 // DefaultSettings are what kbbot ships with.
@@ -83,6 +85,8 @@ var DefaultSettings = Settings{
 	Fuzzy:              true,
 	UnknownInCoverage:  true,
 	LeadWeight:         0.5,
+	DominantShare:      0.5,
+	ExtraPassageShare:  0.5,
 }
 
 // indexKey hashes the settings that shape the index itself (not the query).

@@ -109,7 +109,11 @@ func TestTune(t *testing.T) {
 				sum += m.Hit1
 				n++
 			}
-			line += fmt.Sprintf(" %s/%s/%.1f", h1, a1, m.NoneRejected)
+			a3 := ""
+			if os.Getenv("TUNE_A3") != "" {
+				a3 = fmt.Sprintf("/%.2f/%.2f", m.Answer3, m.MRR10)
+			}
+			line += fmt.Sprintf(" %s/%s%s/%.1f", h1, a1, a3, m.NoneRejected)
 			if w := os.Getenv("TUNE_MISSES"); w != "" && strings.Contains(name, w) {
 				for _, s := range misses {
 					t.Log(name, s)
@@ -150,6 +154,13 @@ func tuneVariants() []namedSettings {
 		v("metab8", func(s *Settings) { s.MetaB = 0.8 }),
 		v("cand60", func(s *Settings) { s.Candidates = 60 }),
 		v("nofuzzy", func(s *Settings) { s.Fuzzy = false }),
+		v("dom0", func(s *Settings) { s.DominantShare = 0 }),
+		v("dom7", func(s *Settings) { s.DominantShare = 0.7 }),
+		v("extra3", func(s *Settings) { s.ExtraPassageShare = 0.3 }),
+		v("extra7", func(s *Settings) { s.ExtraPassageShare = 0.7 }),
+		v("minshare0", func(s *Settings) { s.MinScoreShare = 0 }),
+		v("minshare2", func(s *Settings) { s.MinScoreShare = 0.2 }),
+		v("minshare3", func(s *Settings) { s.MinScoreShare = 0.3 }),
 		v("lead1", func(s *Settings) { s.LeadWeight = 1 }),
 		v("lead7", func(s *Settings) { s.LeadWeight = 0.7 }),
 		v("lead3", func(s *Settings) { s.LeadWeight = 0.3 }),
