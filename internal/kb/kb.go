@@ -23,7 +23,7 @@ type Section struct {
 	Path    []string // heading path from the top, e.g. ["Caching", "TTLs"]
 	Anchor  string   // URL fragment for the heading ("" for the lead)
 	Text    string   // clean plain text, paragraphs separated by blank lines
-	Links   float64  // share of Text that is link text: near 1 for a table of contents or an index
+	Links   float64  // share of Text in paragraphs that are mostly link text: near 1 for a table of contents or an index
 }
 
 // Fragment is a piece of an excerpt; Match marks words that matched the question.

@@ -75,10 +75,20 @@ func parseHTML(data []byte) (kb.Article, error) {
 		firstH1   string
 		stack     []string
 		inLink    int // open <a href> elements
-		linkChars int // link text in the current section
+		paraLink  int // link text in the current paragraph
+		paraAll   int // all text in the current paragraph
+		linkChars int // text of the current section in paragraphs that are mostly links
 		allChars  int // all text in the current section
 	)
 	endPara := func() {
+		// A paragraph (a list item, a table row) that is mostly link text
+		// is navigation: a table of contents, an index entry. Prose with
+		// a few links in it is not.
+		if paraAll > 0 && paraLink*2 >= paraAll {
+			linkChars += paraAll
+		}
+		allChars += paraAll
+		paraLink, paraAll = 0, 0
 		p := buf.String()
 		if pre == 0 {
 			p = strings.Join(strings.Fields(p), " ")
@@ -232,9 +242,9 @@ func parseHTML(data []byte) (kb.Article, error) {
 			}
 			if heading == nil {
 				n := len(strings.TrimSpace(t))
-				allChars += n
+				paraAll += n
 				if inLink > 0 {
-					linkChars += n
+					paraLink += n
 				}
 			}
 			writeInline(heading, &buf, t)

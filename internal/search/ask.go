@@ -228,6 +228,24 @@ func (ix *Index) buildQuery(ts []term, s Settings) query.Query {
 	return q
 }
 
+// rareQuery searches for the question's rarest known word alone (nil when
+// the question has one word, or the rarest is common).
+func (ix *Index) rareQuery(ts []term, s Settings) query.Query {
+	if len(ts) < 2 || !s.RareCandidates {
+		return nil
+	}
+	best := -1
+	for i, t := range ts {
+		if t.known && t.df > 0 && (best < 0 || t.idf > ts[best].idf) {
+			best = i
+		}
+	}
+	if best < 0 || ts[best].common {
+		return nil
+	}
+	return ix.buildQuery(ts[best:best+1], s)
+}
+
 // Ask answers a question with up to limit articles, best first. No results
 // means the knowledge base does not cover the question.
 func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error) {
@@ -256,8 +274,19 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 	if err != nil {
 		return ans, fmt.Errorf("search: %w", err)
 	}
+	hits := res.Hits
+	if rare := ix.rareQuery(ts, s); rare != nil {
+		// Passages with the question's rarest word are candidates even
+		// when long pages full of its commoner words fill the list.
+		req := bleve.NewSearchRequestOptions(rare, s.Candidates, 0, false)
+		more, err := ix.bl.SearchInContext(ctx, req)
+		if err != nil {
+			return ans, fmt.Errorf("search: %w", err)
+		}
+		hits = append(hits, more.Hits...)
+	}
 	qs := ix.qterms(ts, s)
-	cands := ix.rank(res.Hits, qs, s)
+	cands := ix.rank(hits, qs, s)
 	if len(cands) == 0 || !ix.covers(ts, cands[0].cov, cands[0].pcov) {
 		// The best match leaves the question unexplained: say so rather
 		// than show something loosely related.

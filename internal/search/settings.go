@@ -17,7 +17,7 @@ import (
 
 // FormatVersion changes whenever the on-disk layout or the meaning of stored
 // data changes; an index of another version is rebuilt from scratch.
-const FormatVersion = 3
+const FormatVersion = 4
 
 // Settings are the analysis and ranking choices. Each default was chosen by
 // measurement (see README "Search quality"); Tune lets the eval command and
@@ -54,6 +54,7 @@ type Settings struct {
 	LeadWeight         float64 `json:"lead_weight"`          // weight of an article's lead when choosing the passage to show
 	DominantShare      float64 `json:"dominant_share"`       // the top article dominates when the next scores below this share of it...
 	ExtraPassageShare  float64 `json:"extra_passage_share"`  // ...and then its other passages scoring this share of its best are shown too
+	RareCandidates     bool    `json:"rare_candidates"`      // also fetch candidates for the rarest question word alone
 }
 
 // DefaultSettings are what kbbot ships with.
@@ -87,6 +88,7 @@ var DefaultSettings = Settings{
 	LeadWeight:         0.5,
 	DominantShare:      0.5,
 	ExtraPassageShare:  0.5,
+	RareCandidates:     true,
 }
 
 // indexKey hashes the settings that shape the index itself (not the query).

@@ -154,6 +154,7 @@ func tuneVariants() []namedSettings {
 		v("metab8", func(s *Settings) { s.MetaB = 0.8 }),
 		v("cand60", func(s *Settings) { s.Candidates = 60 }),
 		v("nofuzzy", func(s *Settings) { s.Fuzzy = false }),
+		v("norare", func(s *Settings) { s.RareCandidates = false }),
 		v("dom0", func(s *Settings) { s.DominantShare = 0 }),
 		v("dom7", func(s *Settings) { s.DominantShare = 0.7 }),
 		v("extra3", func(s *Settings) { s.ExtraPassageShare = 0.3 }),
