@@ -136,8 +136,22 @@ func tuneVariants() []namedSettings {
 		f(&s)
 		return namedSettings{name, s}
 	}
-	return []namedSettings{
-		v("default", func(s *Settings) {}),
+	out := []namedSettings{v("default", func(s *Settings) {})}
+	if os.Getenv("TUNE_GRID") != "" {
+		for _, t := range []float64{1, 2, 3} {
+			for _, h := range []float64{1, 2} {
+				for _, k := range []float64{1.2, 2} {
+					for _, a := range []float64{0.3, 0.5} {
+						out = append(out, v(fmt.Sprintf("t%gh%gk%ga%g", t, h, k, a), func(s *Settings) {
+							s.TitleBoost, s.HeadingBoost, s.K1, s.ArticleShare = t, h, k, a
+						}))
+					}
+				}
+			}
+		}
+		return out
+	}
+	return append(out, []namedSettings{
 		v("cw0", func(s *Settings) { s.CoverageWeight = 0 }),
 		v("cw1", func(s *Settings) { s.CoverageWeight = 1 }),
 		v("pcov0", func(s *Settings) { s.MinPassageCoverage = 0 }),
@@ -154,6 +168,8 @@ func tuneVariants() []namedSettings {
 		v("metab8", func(s *Settings) { s.MetaB = 0.8 }),
 		v("cand60", func(s *Settings) { s.Candidates = 60 }),
 		v("nofuzzy", func(s *Settings) { s.Fuzzy = false }),
+		v("k1_3", func(s *Settings) { s.K1 = 3 }),
+		v("k1_15", func(s *Settings) { s.K1 = 1.5 }),
 		v("norare", func(s *Settings) { s.RareCandidates = false }),
 		v("dom0", func(s *Settings) { s.DominantShare = 0 }),
 		v("dom7", func(s *Settings) { s.DominantShare = 0.7 }),
@@ -191,5 +207,5 @@ func tuneVariants() []namedSettings {
 		v("parts1", func(s *Settings) { s.PartsBoost = 1 }),
 		v("passage800", func(s *Settings) { s.PassageChars = 800 }),
 		v("passage3000", func(s *Settings) { s.PassageChars = 3000 }),
-	}
+	}...)
 }
