@@ -184,11 +184,19 @@ func (ix *Index) buildQuery(ts []term, s Settings) query.Query {
 			if b <= 0 {
 				return
 			}
+			// A word of several tokens ("blue-green", an identifier's
+			// parts, a two-word synonym) needs all of them in the field.
+			var all []query.Query
 			for _, tok := range toks {
 				q := bleve.NewTermQuery(tok)
 				q.SetField(field)
 				q.SetBoost(b * boost)
-				fs = append(fs, q)
+				all = append(all, q)
+			}
+			if len(all) == 1 {
+				fs = append(fs, all[0])
+			} else if len(all) > 1 {
+				fs = append(fs, bleve.NewConjunctionQuery(all...))
 			}
 		}
 		if !common {
@@ -452,9 +460,16 @@ func (ix *Index) setIDF(ts []term) {
 	n := ix.docCount
 	for i := range ts {
 		t := &ts[i]
+		// The word's rarity is its own, or its commonest synonym's; an
+		// identifier's parts count only when the whole never occurs.
 		df := ix.phraseDF(t.stem)
-		for _, syn := range append(t.synonyms, t.parts...) {
+		for _, syn := range t.synonyms {
 			df = max(df, ix.phraseDF(syn))
+		}
+		if df == 0 {
+			for _, p := range t.parts {
+				df = max(df, ix.phraseDF(p))
+			}
 		}
 		t.known = df > 0 || ix.inMeta(t.stem) || ix.anyInMeta(t.synonyms) || ix.anyInMeta(t.parts)
 		if !t.known && ix.opts.Settings.Fuzzy {
