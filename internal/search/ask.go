@@ -48,6 +48,30 @@ var queryStop = map[string]bool{
 	"kbbot": true, "bot": true,
 }
 
+// politeness are the queryStop words that are never a topic, even alone.
+var politeness = map[string]bool{
+	"hi": true, "hey": true, "hello": true, "hiya": true, "thanks": true, "thank": true,
+	"thx": true, "ty": true, "pls": true, "plz": true, "cheers": true, "help": true,
+	"kbbot": true, "bot": true, "please": true, "i": true, "me": true, "my": true, "we": true,
+	"you": true, "your": true, "a": true, "an": true, "the": true, "is": true, "are": true,
+	"of": true, "to": true, "in": true, "on": true, "for": true, "and": true, "or": true, "it": true,
+}
+
+// isAllCaps reports whether a word is typed in capitals (SQL keywords,
+// acronyms): a name, not a question word. "I" and "A" are not.
+func isAllCaps(w string) bool {
+	letters := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters >= 2
+}
+
 var greetingRE = regexp.MustCompile(`^(hi|hello|hey|hiya|yo|howdy|hola|good (morning|afternoon|evening)|thanks|thank you|thx|ty|cheers|ok|okay|cool|great)( (there|kbbot|bot|all|everyone|a lot|so much))?[!. ]*$`)
 var helpRE = regexp.MustCompile(`^(help|\?|usage|commands|what can you do|how do i use (this|you|kbbot)|what do you know|who are you)[?!. ]*$`)
 
@@ -97,6 +121,12 @@ func (ix *Index) terms(q string) []term {
 	for i, w := range words {
 		lower[i] = strings.ToLower(w)
 	}
+	onlyStop := true
+	for i, w := range lower {
+		if !queryStop[w] || isAllCaps(words[i]) {
+			onlyStop = false
+		}
+	}
 	for i := 0; i < len(words) && len(out) < maxTerms; i++ {
 		w, typed := lower[i], words[i]
 		// A two- or three-word phrase with synonyms ("version control")
@@ -111,7 +141,9 @@ func (ix *Index) terms(q string) []term {
 				}
 			}
 		}
-		if w == "" || queryStop[w] {
+		// Question words carry no topic, unless typed as a name
+		// (EXPLAIN, LIKE) or unless nothing else is left.
+		if w == "" || queryStop[w] && !isAllCaps(typed) && !(onlyStop && !politeness[w]) {
 			continue
 		}
 		if syn == nil {
