@@ -1,6 +1,10 @@
 package search
 
 import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -26,5 +30,127 @@ func TestIdentParts(t *testing.T) {
 				t.Errorf("identParts(%q) = %q, want %q", tc.in, g, tc.want)
 			}
 		})
+	}
+}
+
+// writeFolder writes files into a fresh knowledge folder.
+func writeFolder(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func firstPath(t *testing.T, ix *Index, q string) string {
+	t.Helper()
+	ans, err := ix.Ask(context.Background(), q, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ans.Results) == 0 {
+		return ""
+	}
+	return ans.Results[0].Path
+}
+
+var analysisFolder = map[string]string{
+	"composers.md": "---\ntitle: Composers\n---\n\n## Who was Dvořák?\n\nAntonín Dvořák was a Czech composer of symphonies.\n\n## Straße names\n\nA Straße is a street in German.\n",
+	"stats.md":     "---\ntitle: Query statistics\n---\n\n## Tracking statements\n\nThe pg_stat_statements extension records planning and execution times. Set maxConnections in the pool and read os.path.join for paths.\n",
+	"kube.md":      "---\ntitle: Kubernetes\n---\n\n## Pods\n\nKubernetes schedules pods onto nodes; a deployment keeps replicas running.\n",
+	"mongo.md":     "---\ntitle: Document stores\n---\n\n## MongoDB\n\nMongoDB stores JSON-like documents in collections.\n",
+	"widths.md":    "---\ntitle: Widths\n---\n\n## Full width\n\nＡＢＣ full-width letters appear in Japanese text.\n",
+}
+
+func TestFolding(t *testing.T) {
+	ix := build(t, writeFolder(t, analysisFolder), Options{})
+	for _, tc := range []struct{ q, want string }{
+		{"who was dvorak", "composers.md"},
+		{"who was Dvořák", "composers.md"},
+		{"what is a strasse", "composers.md"},
+		{"abc full width letters", "widths.md"},
+	} {
+		t.Run(tc.q, func(t *testing.T) {
+			if got := firstPath(t, ix, tc.q); got != tc.want {
+				t.Errorf("%q: got %q, want %q", tc.q, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestIdentifierSplitting(t *testing.T) {
+	ix := build(t, writeFolder(t, analysisFolder), Options{})
+	for _, q := range []string{"pg_stat_statements", "stat statements extension", "max connections pool", "maxConnections", "os path join", "os.path.join"} {
+		t.Run(q, func(t *testing.T) {
+			if got := firstPath(t, ix, q); got != "stats.md" {
+				t.Errorf("%q: got %q, want stats.md", q, got)
+			}
+		})
+	}
+}
+
+func TestUnknownWordsMatchTheVocabulary(t *testing.T) {
+	ix := build(t, writeFolder(t, analysisFolder), Options{})
+	for _, tc := range []struct{ q, want string }{
+		{"how does kubernets schedule pods", "kube.md"}, // a typo
+		{"what does mongo store", "mongo.md"},           // a short form
+		{"postgres or mongo documents", "mongo.md"},
+		{"how tall is mount everest", ""}, // nothing close enough: I don't know
+	} {
+		t.Run(tc.q, func(t *testing.T) {
+			if got := firstPath(t, ix, tc.q); got != tc.want {
+				t.Errorf("%q: got %q, want %q", tc.q, got, tc.want)
+			}
+		})
+	}
+}
+
+// A page that is mostly links to others (an index, a table of contents)
+// contains every word but ranks below the pages it points to.
+func TestHubPagesRankBelowTheirTargets(t *testing.T) {
+	var hub strings.Builder
+	hub.WriteString("<html><head><title>Index</title></head><body><h1>Index</h1><ul>")
+	for _, p := range []string{"vacuum", "analyze", "reindex", "cluster"} {
+		for i := 0; i < 5; i++ {
+			fmt.Fprintf(&hub, `<li><a href="%s.html">%s command and %s options</a></li>`, p, p, p)
+		}
+	}
+	hub.WriteString("</ul></body></html>")
+	dir := writeFolder(t, map[string]string{
+		"index.html":  hub.String(),
+		"vacuum.html": "<html><head><title>VACUUM</title></head><body><h1>VACUUM</h1><p>VACUUM reclaims storage occupied by dead tuples. Its options include FULL and VERBOSE.</p></body></html>",
+		"other.html":  "<html><head><title>Other</title></head><body><h1>Other</h1><p>Unrelated text about replication slots and standby servers.</p></body></html>",
+	})
+	ix := build(t, dir, Options{})
+	if got := firstPath(t, ix, "vacuum options"); got != "vacuum.html" {
+		t.Errorf("got %q first, want vacuum.html above the index page", got)
+	}
+}
+
+// When one article clearly holds the answer, the answer shows its next best
+// passages instead of other articles' weak ones.
+func TestDominantArticleShowsMorePassages(t *testing.T) {
+	dir := writeFolder(t, map[string]string{
+		"raft.md":  "---\ntitle: Raft consensus\n---\n\n## Leader election\n\nRaft elects a leader with randomized election timeouts and terms.\n\n## Log replication\n\nThe Raft leader replicates log entries to followers and commits them once a majority stores them.\n\n## Safety\n\nRaft guarantees that committed log entries survive leader changes.\n",
+		"cache.md": "---\ntitle: Caching\n---\n\n## TTL\n\nA cache entry expires after its TTL; the leader of the team sets it.\n",
+	})
+	ix := build(t, dir, Options{})
+	ans, err := ix.Ask(context.Background(), "raft leader log entries", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, r := range ans.Results {
+		paths = append(paths, r.Path+"#"+r.Section)
+	}
+	if len(paths) < 2 || !strings.HasPrefix(paths[0], "raft.md#") || !strings.HasPrefix(paths[1], "raft.md") {
+		t.Errorf("got %v, want two Raft passages first", paths)
 	}
 }
