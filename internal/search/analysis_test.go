@@ -99,13 +99,18 @@ func TestIdentifierSplitting(t *testing.T) {
 func TestUnknownWordsMatchTheVocabulary(t *testing.T) {
 	ix := build(t, writeFolder(t, analysisFolder), Options{})
 	for _, tc := range []struct{ q, want string }{
-		{"how does kubernets schedule pods", "kube.md"}, // a typo
-		{"what does mongo store", "mongo.md"},           // a short form
-		{"postgres or mongo documents", "mongo.md"},
+		{"how does kubrenetes schedule things", "kube.md"}, // a typo
+		{"is mongo good", "mongo.md"},           // a short form
+		{"mongo or kubrenetes", "kube.md|mongo.md"},
 		{"how tall is mount everest", ""}, // nothing close enough: I don't know
 	} {
 		t.Run(tc.q, func(t *testing.T) {
-			if got := firstPath(t, ix, tc.q); got != tc.want {
+			got := firstPath(t, ix, tc.q)
+			ok := got == tc.want
+			for _, w := range strings.Split(tc.want, "|") {
+				ok = ok || got == w && got != ""
+			}
+			if !ok {
 				t.Errorf("%q: got %q, want %q", tc.q, got, tc.want)
 			}
 		})

@@ -34,7 +34,6 @@ func build(t testing.TB, dir string, opts Options) *Index {
 	return ix
 }
 
-
 // The quality gates: answer@1 (the first excerpt holds the answer) on the
 // development sets and on our frozen sets, at the level measured when the
 // ranking was last changed (README, "Search quality").
