@@ -2,12 +2,13 @@
 GO      ?= go
 BIN     := bin/kbbot
 PGDOCS  := /usr/share/doc/postgresql-doc-15/html
+PYDOCS  := /usr/share/doc/python3.11/html
 SHARED  ?= ../shared
 
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test run index bench lint check eval eval-pgdocs eval-bookindex pgdocs xapian chromium clean
+.PHONY: help build test run index bench lint check eval eval-pgdocs eval-bookindex eval-pydocs eval-xapian pgdocs pydocs xapian chromium clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -60,6 +61,19 @@ pgdocs: # install the PostgreSQL manual if missing
 
 eval-pgdocs: build pgdocs ## quality on the PostgreSQL manual (installs postgresql-doc-15 if missing)
 	$(if $(PGDOCS_SETS),$(BIN) eval $(call qflags,$(PGDOCS_SETS)) --knowledge $(PGDOCS) --index data/eval-pgdocs,@echo "no pgdocs question sets under $(SHARED)/eval or $(OWN_EVAL)")
+
+PYDOCS_SETS := $(wildcard $(OWN_EVAL)/pydoc-*.jsonl)
+
+pydocs: # install the Python 3.11 manual if missing
+	@test -d $(PYDOCS) || (echo "installing python3.11-doc"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3.11-doc)
+
+eval-pydocs: build pydocs ## quality on the Python 3.11 manual, our frozen second manual (installs python3.11-doc if missing)
+	$(BIN) eval $(call qflags,$(PYDOCS_SETS)) --knowledge $(PYDOCS) --index data/eval-pydocs
+
+eval-xapian: build pgdocs pydocs xapian ## Xapian (BM25) on the same manual sets, for the side-by-side table
+	@mkdir -p data/xapian
+	@for f in $(PGDOCS_SETS); do grep -v '^//' $$f > data/xapian/$$(basename $$f); printf '%s ' $$(basename $$f .jsonl); /usr/bin/python3 $(SHARED)/tools/xapian_eval.py $(PGDOCS) data/xapian/$$(basename $$f); done
+	@for f in $(PYDOCS_SETS); do grep -v '^//' $$f > data/xapian/$$(basename $$f); printf '%s ' $$(basename $$f .jsonl); /usr/bin/python3 $(SHARED)/tools/xapian_eval.py $(PYDOCS) data/xapian/$$(basename $$f); done
 
 xapian: # install Debian's Xapian bindings for the side-by-side reference
 	@/usr/bin/python3 -c 'import xapian' 2>/dev/null || (echo "installing python3-xapian"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-xapian)

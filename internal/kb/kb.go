@@ -30,6 +30,7 @@ type Section struct {
 type Fragment struct {
 	Text  string `json:"text"`
 	Match bool   `json:"match,omitempty"`
+	Code  bool   `json:"code,omitempty"` // a code block, shown as code and never marked
 }
 
 // Excerpt is a short passage cut around the best-matching sentences.
@@ -41,9 +42,15 @@ func (e Excerpt) Plain() string {
 	for _, f := range e {
 		n += len(f.Text)
 	}
-	b := make([]byte, 0, n)
-	for _, f := range e {
+	b := make([]byte, 0, n+2*len(e))
+	for i, f := range e {
+		if f.Code && i > 0 {
+			b = append(b, '\n')
+		}
 		b = append(b, f.Text...)
+		if f.Code && i < len(e)-1 {
+			b = append(b, '\n')
+		}
 	}
 	return string(b)
 }

@@ -105,7 +105,7 @@ func parseHTML(data []byte) (kb.Article, error) {
 		if pre == 0 {
 			text.WriteString(strings.Join(SplitLong(p, 600), "\n\n"))
 		} else {
-			text.WriteString(p)
+			text.WriteString(CodeBlock(p))
 		}
 	}
 	flush := func() {

@@ -62,11 +62,15 @@ func TestMarkdown(t *testing.T) {
 	var heads []string
 	for _, s := range a.Sections {
 		heads = append(heads, s.Heading+"#"+s.Anchor)
-		for _, bad := range []string{"**", "](", "<http", "```", "|---"} {
+		for _, bad := range []string{"**", "](", "<http", "|---"} {
 			if strings.Contains(s.Text, bad) {
 				t.Errorf("section %q keeps markup %q: %q", s.Heading, bad, s.Text)
 			}
 		}
+	}
+	// Code stays a code block: one paragraph between fences.
+	if code, ok := IsCodeBlock(lastPara(a.Sections[1].Text)); !ok || code != "SELECT * FROM users WHERE id = 42;" {
+		t.Errorf("code block %q, %v; want the SELECT between fences", code, ok)
 	}
 	// The H1 repeating the title is not a section; ## and ### are.
 	if got := strings.Join(heads, " "); got != "# What is cache-aside?#what-is-cache-aside TTLs#ttls" {
@@ -256,4 +260,9 @@ func TestSymlinkedFolder(t *testing.T) {
 	if r := load(t, link); len(r.Articles) != 4 {
 		t.Errorf("symlinked folder: %d articles, want 4", len(r.Articles))
 	}
+}
+
+func lastPara(s string) string {
+	ps := strings.Split(s, "\n\n")
+	return ps[len(ps)-1]
 }

@@ -190,7 +190,7 @@ func blockText(b *strings.Builder, n ast.Node, src []byte) {
 			seg := lines.At(i)
 			code.Write(seg.Value(src))
 		}
-		writePara(b, strings.TrimRight(code.String(), "\n"))
+		writePara(b, CodeBlock(code.String()))
 	case *ast.HTMLBlock:
 		// Raw HTML in Markdown is not shown in excerpts.
 	case *ast.ThematicBreak:

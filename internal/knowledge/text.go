@@ -397,3 +397,32 @@ func isAbbrev(before string) bool {
 	}
 	return len(w) == 1 && w[0] >= 'A' && w[0] <= 'Z' // initials: "J. Smith"
 }
+
+// CodeFence opens and closes a code block in a section's text.
+const CodeFence = "```"
+
+// CodeBlock is how a code block is kept in a section's text: one paragraph
+// between fences, its blank lines holding a space so the block is never
+// split into paragraphs, so excerpts show code as code.
+func CodeBlock(code string) string {
+	code = strings.Trim(code, "\n")
+	if strings.TrimSpace(code) == "" {
+		return ""
+	}
+	lines := strings.Split(code, "\n")
+	for i, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			lines[i] = " "
+		}
+	}
+	return CodeFence + "\n" + strings.Join(lines, "\n") + "\n" + CodeFence
+}
+
+// IsCodeBlock reports whether a paragraph is a code block made by
+// CodeBlock, and returns its code.
+func IsCodeBlock(para string) (string, bool) {
+	if !strings.HasPrefix(para, CodeFence+"\n") || !strings.HasSuffix(para, "\n"+CodeFence) || len(para) < 2*len(CodeFence)+2 {
+		return "", false
+	}
+	return para[len(CodeFence)+1 : len(para)-len(CodeFence)-1], true
+}

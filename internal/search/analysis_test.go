@@ -159,3 +159,33 @@ func TestDominantArticleShowsMorePassages(t *testing.T) {
 		t.Errorf("got %v, want two Raft passages first", paths)
 	}
 }
+
+// Code blocks stay code and URLs stay whole: no marks inside either.
+func TestExcerptKeepsCodeAndURLs(t *testing.T) {
+	dir := writeFolder(t, map[string]string{
+		"retry.md": "---\ntitle: Retries\n---\n\n## How do I cap retries?\n\nCap the backoff so retries stop growing; see https://api.example.com/retry-cap for the API.\n\n```python\nretry(cap=5.0)\n\nrun()\n```\n",
+	})
+	ix := build(t, dir, Options{})
+	ans, err := ix.Ask(context.Background(), "how do I cap retries with the api", 3)
+	if err != nil || len(ans.Results) == 0 {
+		t.Fatalf("no answer: %v", err)
+	}
+	var code bool
+	for _, f := range ans.Results[0].Excerpt {
+		if f.Match && (strings.Contains(f.Text, "/") || strings.Contains(f.Text, "=")) {
+			t.Errorf("marked %q inside a URL or code", f.Text)
+		}
+		if f.Match && f.Text == "api" {
+			t.Errorf("marked %q inside the URL", f.Text)
+		}
+		if f.Code {
+			code = true
+			if !strings.Contains(f.Text, "retry(cap=5.0)\n \nrun()") {
+				t.Errorf("code block %q, want its lines kept", f.Text)
+			}
+		}
+	}
+	if !code {
+		t.Errorf("excerpt %q has no code block", ans.Results[0].Excerpt.Plain())
+	}
+}

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -15,6 +16,7 @@ import (
 // words it contains.
 type unit struct {
 	text  string
+	code  bool     // a code block, kept whole
 	para  int      // paragraph number within the passage
 	terms []string // distinct matched terms
 }
@@ -38,6 +40,10 @@ var dependent = map[string]bool{
 func (ix *Index) excerpt(text string, weights map[string]float64, heading []string, max int) kb.Excerpt {
 	var units []unit
 	for pi, para := range strings.Split(text, "\n\n") {
+		if code, ok := knowledge.IsCodeBlock(para); ok {
+			units = append(units, unit{text: code, code: true, para: pi})
+			continue
+		}
 		para = strings.Join(strings.Fields(para), " ")
 		for _, sp := range knowledge.Sentences(para) {
 			if s := strings.TrimSpace(para[sp[0]:sp[1]]); s != "" {
@@ -114,15 +120,49 @@ func (ix *Index) excerpt(text string, weights map[string]float64, heading []stri
 	for lo > 0 && size(lo-1, hi) <= max {
 		lo--
 	}
-	parts := make([]string, 0, hi-lo)
+	if hi == lo+1 && len(units[lo].text) > max {
+		u := units[lo]
+		if u.code {
+			return kb.Excerpt{{Text: cutCode(u.text, max), Code: true}}
+		}
+		out := cutAround(u.text, ix.firstMatch(u.text, weights), max)
+		return ix.highlight(out, weights)
+	}
+	// Prose runs are marked; code blocks stay as they are.
+	var ex kb.Excerpt
+	var prose []string
+	flush := func() {
+		if len(prose) > 0 {
+			ex = append(ex, ix.highlight(strings.Join(prose, " "), weights)...)
+			prose = prose[:0]
+		}
+	}
 	for _, u := range units[lo:hi] {
-		parts = append(parts, u.text)
+		if u.code {
+			flush()
+			ex = append(ex, kb.Fragment{Text: u.text, Code: true})
+			continue
+		}
+		prose = append(prose, u.text)
 	}
-	out := strings.Join(parts, " ")
-	if len(out) > max {
-		out = cutAround(out, ix.firstMatch(out, weights), max)
+	flush()
+	return ex
+}
+
+// cutCode keeps the first lines of a code block that fit in max bytes.
+func cutCode(code string, max int) string {
+	lines := strings.Split(code, "\n")
+	n := 0
+	for i, l := range lines {
+		if n+len(l)+1 > max-len("…") {
+			if i == 0 {
+				return cutAround(l, 0, max)
+			}
+			return strings.Join(lines[:i], "\n") + "\n…"
+		}
+		n += len(l) + 1
 	}
-	return ix.highlight(out, weights)
+	return code
 }
 
 func startsDependent(s string) bool {
@@ -143,6 +183,10 @@ func (ix *Index) firstMatch(s string, weights map[string]float64) int {
 	})
 	return max(at, 0)
 }
+
+// urlRE finds URLs, whose words are never marked (a mark inside one would
+// break it).
+var urlRE = regexp.MustCompile(`(?i)\b(?:https?|ftp|mailto):[^\s<>"]+|\bwww\.[^\s<>"]+`)
 
 // cutAround cuts s to at most max bytes at word boundaries, keeping the
 // offset at in view, and marks the cuts with an ellipsis.
@@ -186,8 +230,17 @@ func cutAround(s string, at, max int) string {
 func (ix *Index) highlight(s string, weights map[string]float64) kb.Excerpt {
 	var ex kb.Excerpt
 	pos := 0
+	urls := urlRE.FindAllStringIndex(s, -1)
+	inURL := func(at int) bool {
+		for _, u := range urls {
+			if at >= u[0] && at < u[1] {
+				return true
+			}
+		}
+		return false
+	}
 	ix.words.each(s, func(start, end int, t string) {
-		if weights[t] == 0 || start < pos {
+		if weights[t] == 0 || start < pos || inURL(start) {
 			return
 		}
 		if start > pos {

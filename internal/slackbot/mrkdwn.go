@@ -85,6 +85,7 @@ func link(url, label string, max int) string {
 type segment struct {
 	text string
 	bold bool
+	code bool // a code block: rendered between ``` fences, never bold
 }
 
 // segments turns excerpt fragments into runs whose bold markers will render:
@@ -97,13 +98,17 @@ func segments(ex kb.Excerpt) []segment {
 		if text == "" {
 			return
 		}
-		if n := len(segs); n > 0 && segs[n-1].bold == bold {
+		if n := len(segs); n > 0 && segs[n-1].bold == bold && !segs[n-1].code {
 			segs[n-1].text += text
 			return
 		}
-		segs = append(segs, segment{text, bold})
+		segs = append(segs, segment{text: text, bold: bold})
 	}
 	for _, f := range ex {
+		if f.Code {
+			segs = append(segs, segment{text: f.Text, code: true})
+			continue
+		}
 		if !f.Match {
 			add(f.Text, false)
 			continue
@@ -124,7 +129,7 @@ func segments(ex kb.Excerpt) []segment {
 		if !segs[i].bold {
 			continue
 		}
-		if i > 0 {
+		if i > 0 && !segs[i-1].code {
 			prev := segs[i-1].text
 			j := len(prev)
 			for j > 0 {
@@ -137,7 +142,7 @@ func segments(ex kb.Excerpt) []segment {
 			segs[i].text = prev[j:] + segs[i].text
 			segs[i-1].text = prev[:j]
 		}
-		if i+1 < len(segs) {
+		if i+1 < len(segs) && !segs[i+1].code {
 			next := segs[i+1].text
 			j := 0
 			for j < len(next) {
@@ -161,7 +166,7 @@ func segments(ex kb.Excerpt) []segment {
 		if s.bold && strings.ContainsAny(s.text, "*\n") {
 			s.bold = false
 		}
-		if n := len(out); n > 0 && out[n-1].bold == s.bold {
+		if n := len(out); n > 0 && out[n-1].bold == s.bold && !s.code && !out[n-1].code {
 			out[n-1].text += s.text
 			continue
 		}
@@ -186,6 +191,16 @@ func excerptMrkdwn(ex kb.Excerpt, max int) string {
 		if s.bold {
 			n += 2
 		}
+		if s.code {
+			// A code block goes whole or not at all.
+			if n+len(codeOpen)+len(codeClose) > room {
+				b.WriteString(ellipsis)
+				break
+			}
+			b.WriteString(codeOpen + escape(s.text) + codeClose)
+			room -= n + len(codeOpen) + len(codeClose)
+			continue
+		}
 		last := i == len(segs)-1
 		if n <= room || last && n <= room+len(ellipsis) {
 			if s.bold {
@@ -203,6 +218,12 @@ func excerptMrkdwn(ex kb.Excerpt, max int) string {
 	}
 	return strings.TrimSpace(b.String())
 }
+
+// Fences around a code block in an excerpt.
+const (
+	codeOpen  = "\n```\n"
+	codeClose = "\n```\n"
+)
 
 var (
 	reMention = regexp.MustCompile(`<[@#!][^<>]*>`)

@@ -148,3 +148,16 @@ func TestSeenSet(t *testing.T) {
 		t.Errorf("after churn Len=%d order=%d, want <= 3 and small", s.Len(), len(s.order))
 	}
 }
+
+func TestExcerptCodeBlocks(t *testing.T) {
+	ex := kb.Excerpt{{Text: "Set the "}, {Text: "cap", Match: true}, {Text: " like this:"}, {Text: "retry(cap=5.0)\nrun()", Code: true}}
+	got := excerptMrkdwn(ex, 500)
+	want := "Set the *cap* like this:\n```\nretry(cap=5.0)\nrun()\n```"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	// A code block that does not fit is left out whole, never cut open.
+	if got := excerptMrkdwn(ex, 30); strings.Contains(got, "```") {
+		t.Errorf("got %q, want no half code block", got)
+	}
+}
