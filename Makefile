@@ -8,7 +8,7 @@ SHARED  ?= ../shared
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test run index bench lint check eval eval-pgdocs eval-bookindex eval-pydocs eval-xapian pgdocs pydocs xapian chromium clean
+.PHONY: help build test run index bench lint check eval eval-pgdocs eval-bookindex eval-pydocs eval-xapian pgdocs pydocs xapian chromium postgresql clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -16,7 +16,7 @@ help: ## list the targets
 build: ## build bin/kbbot
 	$(GO) build -o $(BIN) ./cmd/kbbot
 
-test: build chromium ## run every test (unit, end-to-end against the Slack emulator, browser, quality gates) and lint the knowledge folder
+test: build chromium postgresql ## run every test (unit, end-to-end against the Slack emulator, browser, quality gates) and lint the knowledge folder
 	$(BIN) check --knowledge knowledge
 	$(GO) test -race -count=1 -timeout 20m ./...
 
@@ -54,6 +54,10 @@ eval: build ## quality on the shipped knowledge base and the seed articles (95% 
 chromium: # install Debian's chromium for the browser test if it is missing
 	@command -v chromium >/dev/null 2>&1 || [ -n "$$KBBOT_CHROMIUM" ] || { echo "installing Debian's chromium for the browser test"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+postgresql: # install Debian's PostgreSQL server for the store's tests if it is missing
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -n "$$KBBOT_TEST_DATABASE_URL" ] || { echo "installing Debian's postgresql for the store tests"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
 
 pgdocs: # install the PostgreSQL manual if missing
 	@test -d $(PGDOCS) || (echo "installing postgresql-doc-15"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-doc-15 time)

@@ -29,6 +29,8 @@ func TestDependencyDirection(t *testing.T) {
 		{"health", []string{"kb"}, []string{bleve, slack}},
 		{"watch", []string{"kb", "knowledge"}, []string{bleve, slack}},
 		{"playground", []string{"kb", "knowledge", "slackemu"}, []string{bleve}},
+		{"store", []string{"kb"}, []string{bleve, slack}},
+		{"store/storetest", nil, []string{bleve, slack}},
 	}
 	for _, r := range rules {
 		out, err := exec.Command("go", "list", "-deps", "../../internal/"+r.pkg).CombinedOutput()

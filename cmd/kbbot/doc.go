@@ -15,6 +15,8 @@
 //   - internal/knowledge: files to articles and sections; `kbbot check`.
 //   - internal/kb: the vocabulary all of the above share.
 //   - internal/health, internal/watch: probes and metrics; reindex on change.
+//   - internal/store: questions, feedback and claimed event ids in SQLite
+//     (DATA_DIR) or PostgreSQL (DATABASE_URL); the knowledge-gap report.
 //   - internal/slackemu, internal/playground: a local Slack for tests, the
 //     load benchmark and the browser playground.
 package main

@@ -131,6 +131,7 @@ func botEnv(t testing.TB, emu *slackemu.Server, extra ...string) []string {
 		"SLACK_API_URL=" + emu.APIURL(),
 		"KNOWLEDGE_DIR=" + kdir,
 		"INDEX_DIR=" + t.TempDir(),
+		"DATA_DIR=" + t.TempDir(),
 		"KNOWLEDGE_BASE_URL=https://kb.example.com/",
 		"ADMIN_USER_IDS=U0ALICE",
 		"LOG_FORMAT=json",

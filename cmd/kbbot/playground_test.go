@@ -313,6 +313,7 @@ func pgEnv(t *testing.T, vars map[string]string) func(string) string {
 		"HTTP_ADDR":       "127.0.0.1:0",
 		"PLAYGROUND_ADDR": "127.0.0.1:0",
 		"WATCH_KNOWLEDGE": "false",
+		"DATA_DIR":        t.TempDir(),
 	}
 	for k, v := range vars {
 		env[k] = v

@@ -63,6 +63,23 @@ func runServe(ctx context.Context, e env) error {
 // if not nil, is called once the bot is built (before it connects).
 func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started func(*slackbot.Bot)) error {
 	metrics := health.NewMetrics(nil)
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// The writer outlives the bot: it is stopped, and writes what is left,
+	// only once the last answer is out (defers run in reverse).
+	writer := newWriter(db, cfg, log, metrics)
+	writerCtx, stopWriter := context.WithCancel(context.WithoutCancel(ctx))
+	writerDone := make(chan struct{})
+	go func() { defer close(writerDone); writer.Run(writerCtx) }()
+	defer func() { stopWriter(); <-writerDone }()
+	var once slackbot.Once
+	if cfg.DatabaseURL != "" {
+		once = db // replicas share it: one of them answers each event
+	}
+
 	raw, err := newLibrary(cfg, log, func(rep kb.Report, err error) {
 		metrics.Reindexed(rep, err)
 	})
@@ -83,6 +100,9 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 		Logger:          log,
 		Metrics:         metrics,
 		ShutdownGrace:   cfg.ShutdownGrace,
+		Recorder:        recorder{writer, metrics},
+		Once:            once,
+		Gaps:            gapReporter{db},
 	})
 	if started != nil {
 		started(bot)
@@ -96,6 +116,9 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 			return false, "index not loaded"
 		case !bot.Connected():
 			return false, "not connected to Slack"
+		}
+		if ok, detail := writer.Status(); !ok {
+			return true, detail // answers go on; records wait in the buffer
 		}
 		return true, ""
 	}

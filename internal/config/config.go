@@ -44,6 +44,13 @@ type Config struct {
 	LogLevel       string
 	LogFormat      string // json, console, or auto
 	ShutdownGrace  time.Duration
+
+	// Store
+	DataDir           string // DATA_DIR: SQLite's kbbot.db when DatabaseURL is empty
+	DatabaseURL       string // DATABASE_URL: PostgreSQL, shared by replicas; never log it (store.Redact)
+	StoreQuestionText bool   // STORE_QUESTION_TEXT: false keeps only a question's analysed words
+	RetentionDays     int    // RETENTION_DAYS: older records are deleted daily; 0 keeps them
+	StoreDMs          bool   // STORE_DMS: false records nothing from direct messages
 }
 
 // Defaults are the values used when a variable is unset. .env.example mirrors them.
@@ -67,6 +74,12 @@ var Defaults = map[string]string{
 	"LOG_LEVEL":          "info",
 	"LOG_FORMAT":         "auto",
 	"SHUTDOWN_GRACE":     "10s",
+
+	"DATA_DIR":            "./data",
+	"DATABASE_URL":        "",
+	"STORE_QUESTION_TEXT": "true",
+	"RETENTION_DAYS":      "90",
+	"STORE_DMS":           "true",
 }
 
 // Getenv looks a variable up; os.Getenv and a map lookup both fit.
@@ -152,6 +165,15 @@ func Load(getenv Getenv) (Config, error) {
 		LogLevel:         strings.ToLower(get("LOG_LEVEL")),
 		LogFormat:        strings.ToLower(get("LOG_FORMAT")),
 		ShutdownGrace:    durVar("SHUTDOWN_GRACE"),
+
+		DataDir:           get("DATA_DIR"),
+		DatabaseURL:       get("DATABASE_URL"),
+		StoreQuestionText: boolVar("STORE_QUESTION_TEXT"),
+		RetentionDays:     intVar("RETENTION_DAYS", 0),
+		StoreDMs:          boolVar("STORE_DMS"),
+	}
+	if err := checkDatabaseURL(c.DatabaseURL); err != nil {
+		errs = append(errs, err)
 	}
 	for _, id := range strings.FieldsFunc(get("ADMIN_USER_IDS"), func(r rune) bool { return r == ',' || r == ' ' }) {
 		if !validUserID(id) {

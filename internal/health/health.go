@@ -31,7 +31,9 @@ type Server struct {
 
 // NewServer prepares a server on addr (host:port; port 0 picks a free one).
 // ready reports whether the process can take work and, if not, why (e.g.
-// "index not loaded"); nil means always ready. A nil m leaves out /metrics.
+// "index not loaded"); nil means always ready. Ready with a reason is ready
+// with a detail for operators (a store that is down), shown after "ready".
+// A nil m leaves out /metrics.
 // Nothing listens until Listen or Run.
 func NewServer(addr string, ready func() (bool, string), m *Metrics, log zerolog.Logger) *Server {
 	if ready == nil {
@@ -45,11 +47,18 @@ func NewServer(addr string, ready func() (bool, string), m *Metrics, log zerolog
 		plain(w, http.StatusOK, "ok")
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if ok, why := ready(); !ok {
+		ok, why := ready()
+		if !ok {
 			if why == "" {
 				why = "not ready"
 			}
 			plain(w, http.StatusServiceUnavailable, why)
+			return
+		}
+		if why != "" {
+			// Ready, with something an operator should know (a store
+			// that is down costs no answer, so it does not fail readiness).
+			plain(w, http.StatusOK, "ready\n"+why)
 			return
 		}
 		plain(w, http.StatusOK, "ready")

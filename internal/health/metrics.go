@@ -59,6 +59,7 @@ type Metrics struct {
 	articles        prometheus.Gauge
 	slackErrors     *prometheus.CounterVec
 	reconnects      prometheus.Counter
+	store           storeMetrics
 
 	gatherer prometheus.Gatherer
 }
@@ -119,6 +120,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		})),
 		gatherer: g,
 	}
+	m.store = newStoreMetrics(reg)
 	register(reg, collectors.NewGoCollector())
 	register(reg, collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, s := range knownSurfaces {

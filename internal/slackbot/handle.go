@@ -174,6 +174,8 @@ func (b *Bot) onEventsAPI(ctx context.Context, ack acker, evt socketmode.Event, 
 	if r.eventID != "" {
 		b.seen.Add(r.eventID)
 	}
+	work = b.claimed(r, work) // once across replicas, when they share a store
+
 	b.queue <- work // cannot block: room() said so, and only this goroutine sends
 }
 
@@ -185,7 +187,8 @@ func (b *Bot) answer(ctx context.Context, r *request) {
 	b.log.Debug().Str("event_id", r.eventID).Str("envelope_id", r.envelopeID).Str("question", question).Msg("question")
 
 	// On a search error msg is a fixed apology: the user hears back anyway.
-	msg, outcome, results, searchErr := b.reply(ctx, question, r.user, answerOpts{share: r.surface == surfaceSlash})
+	var ans kb.Answer
+	msg, outcome, results, searchErr := b.reply(ctx, question, r.user, answerOpts{share: r.surface == surfaceSlash, got: &ans})
 	var err error
 	switch r.surface {
 	case surfaceSlash:
@@ -200,6 +203,7 @@ func (b *Bot) answer(ctx context.Context, r *request) {
 		outcome = "error"
 		b.counts.errors.Add(1)
 	}
+	b.recordQuestion(ctx, r, question, ans, outcome)
 	b.logDone(r, outcome, results, err)
 }
 
@@ -212,6 +216,9 @@ func (b *Bot) reply(ctx context.Context, question, user string, o answerOpts) (m
 	if err != nil {
 		b.counts.errors.Add(1)
 		return b.render.searchFailed(), "search_error", 0, err
+	}
+	if o.got != nil {
+		*o.got = ans
 	}
 	switch {
 	case ans.Kind == kb.KindGreeting:
@@ -273,9 +280,13 @@ func (b *Bot) slash(ctx context.Context, r *request) {
 		b.replySlash(ctx, r, b.render.help(b.opts.Searcher.Stats()), "help")
 	case "topics":
 		b.replySlash(ctx, r, b.render.topics(b.opts.Searcher.Stats()), "topics")
-	case "stats", "reindex":
+	case "stats", "reindex", "gaps":
 		if !b.admins.IsAdmin(ctx, r.user) {
 			b.replySlash(ctx, r, b.render.refusal(sub), "refused")
+			return
+		}
+		if sub == "gaps" {
+			b.gaps(ctx, r)
 			return
 		}
 		if sub == "stats" {
@@ -433,6 +444,7 @@ func (b *Bot) feedback(ctx context.Context, r *request, cb slack.InteractionCall
 	b.log.Info().Str("envelope_id", r.envelopeID).Str("user", r.user).Str("channel", r.channel).
 		Str("message_ts", cb.Container.MessageTs).Str("rating", rating).Strs("paths", v.Paths).Msg("feedback")
 	b.log.Debug().Str("envelope_id", r.envelopeID).Str("question", v.Question).Msg("feedback question")
+	b.recordFeedback(ctx, r, cb, v, rating)
 
 	blocks := cb.Message.Blocks.BlockSet
 	var err error

@@ -56,6 +56,8 @@ type answerOpts struct {
 	share    bool   // ephemeral: offer "Share in channel"
 	sharedBy string // a user shared it into the channel
 	thanked  string // this user gave feedback: thank them instead of asking
+
+	got *kb.Answer // if set, reply stores the search's answer here, for the Recorder
 }
 
 // actionValue travels in a button's value so a click can be served without

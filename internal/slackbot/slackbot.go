@@ -72,6 +72,10 @@ type Options struct {
 	Logger    zerolog.Logger
 	Metrics   Metrics // nil: no-op
 
+	Recorder Recorder    // nil: questions and votes are only logged
+	Once     Once        // nil: each replica de-duplicates events on its own
+	Gaps     GapReporter // nil: /kb gaps says it is not available
+
 	Workers          int           // concurrent answers, default 16
 	QueueSize        int           // acked work waiting for a worker, default 1024
 	ShutdownGrace    time.Duration // time to finish in-flight answers on stop, default 10s
