@@ -28,7 +28,8 @@ func TestDependencyDirection(t *testing.T) {
 		{"slackemu", nil, []string{bleve}},
 		{"health", []string{"kb"}, []string{bleve, slack}},
 		{"watch", []string{"kb", "knowledge"}, []string{bleve, slack}},
-		{"playground", []string{"kb", "knowledge", "slackemu"}, []string{bleve}},
+		{"articlepage", []string{"kb", "knowledge"}, []string{bleve, slack}},
+		{"playground", []string{"kb", "knowledge", "slackemu", "articlepage"}, []string{bleve}},
 	}
 	for _, r := range rules {
 		out, err := exec.Command("go", "list", "-deps", "../../internal/"+r.pkg).CombinedOutput()
