@@ -28,6 +28,7 @@ func TestDependencyDirection(t *testing.T) {
 		{"slackemu", nil, []string{bleve}},
 		{"health", []string{"kb"}, []string{bleve, slack}},
 		{"watch", []string{"kb", "knowledge"}, []string{bleve, slack}},
+		{"sourcelink", []string{"kb"}, []string{bleve, slack}},
 		{"articlepage", []string{"kb", "knowledge"}, []string{bleve, slack}},
 		{"playground", []string{"kb", "knowledge", "slackemu", "articlepage"}, []string{bleve}},
 	}

@@ -27,7 +27,8 @@ type Config struct {
 	// Knowledge and search
 	KnowledgeDir     string
 	IndexDir         string
-	KnowledgeBaseURL string
+	KnowledgeBaseURL string // a prefix, or a template with {path} and {anchor}
+	PublicURL        string // PUBLIC_URL: where users reach HTTP_ADDR; serve shows articles under /articles/
 	SynonymsFile     string
 	MaxResults       int
 	ExcerptChars     int
@@ -55,6 +56,7 @@ var Defaults = map[string]string{
 	"KNOWLEDGE_DIR":      "./knowledge",
 	"INDEX_DIR":          "./data/index",
 	"KNOWLEDGE_BASE_URL": "",
+	"PUBLIC_URL":         "",
 	"SYNONYMS_FILE":      "",
 	"MAX_RESULTS":        "3",
 	"EXCERPT_CHARS":      "500",
@@ -140,6 +142,7 @@ func Load(getenv Getenv) (Config, error) {
 		KnowledgeDir:     get("KNOWLEDGE_DIR"),
 		IndexDir:         get("INDEX_DIR"),
 		KnowledgeBaseURL: get("KNOWLEDGE_BASE_URL"),
+		PublicURL:        get("PUBLIC_URL"),
 		SynonymsFile:     get("SYNONYMS_FILE"),
 		MaxResults:       intVar("MAX_RESULTS", 1),
 		ExcerptChars:     intVar("EXCERPT_CHARS", 80),
@@ -173,6 +176,9 @@ func Load(getenv Getenv) (Config, error) {
 	}
 	if u := c.KnowledgeBaseURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 		errs = append(errs, fmt.Errorf("KNOWLEDGE_BASE_URL: want an http(s) URL, got %q", u))
+	}
+	if u := c.PublicURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		errs = append(errs, fmt.Errorf("PUBLIC_URL: want the http(s) address users reach HTTP_ADDR at, got %q", u))
 	}
 	switch c.LogLevel {
 	case "trace", "debug", "info", "warn", "error":

@@ -195,14 +195,15 @@ func (r renderer) answer(a kb.Answer, question string, o answerOpts) message {
 	return message{Text: fitText(text.String()), Blocks: blocks}
 }
 
-// resultTitle is the linked, bold title and the section heading.
+// resultTitle is the bold title, linked when the source has a web URL (the
+// only kind Slack opens), and the section heading.
 func resultTitle(res kb.Result) string {
 	title := res.Title
 	if title == "" {
 		title = res.Path
 	}
 	var t string
-	if res.URL != "" {
+	if webURL(res.URL) {
 		t = link(res.URL, title, maxTitle+1000)
 	} else {
 		t = clip(title, maxTitle)
