@@ -33,6 +33,7 @@ const (
 	actionHelpful    = "kb_feedback_up"
 	actionNotHelpful = "kb_feedback_down"
 	actionShare      = "kb_share"
+	actionExpert     = "kb_expert"
 )
 
 // message is a rendered reply: Block Kit blocks plus the text fallback used
@@ -56,6 +57,8 @@ type answerOpts struct {
 	share    bool   // ephemeral: offer "Share in channel"
 	sharedBy string // a user shared it into the channel
 	thanked  string // this user gave feedback: thank them instead of asking
+	inThread bool   // the question sits right above: do not restate it
+	expert   bool   // offer Ask an expert
 }
 
 // actionValue travels in a button's value so a click can be served without
@@ -158,7 +161,9 @@ func (r renderer) answer(a kb.Answer, question string, o answerOpts) message {
 	if o.sharedBy != "" {
 		intro = "<@" + o.sharedBy + "> shared an answer to " + quote(question)
 	}
-	blocks = append(blocks, section(intro))
+	if !o.inThread || o.sharedBy != "" {
+		blocks = append(blocks, section(intro))
+	}
 
 	var text strings.Builder
 	text.WriteString("Answer to " + quote(question) + ":")
@@ -185,6 +190,9 @@ func (r renderer) answer(a kb.Answer, question string, o answerOpts) message {
 		buttons = append(buttons,
 			button(actionHelpful, ":+1: Helpful", value, ""),
 			button(actionNotHelpful, ":-1: Not helpful", value, ""))
+	}
+	if o.expert {
+		buttons = append(buttons, button(actionExpert, ":raising_hand: Ask an expert", value, ""))
 	}
 	if len(buttons) > 0 {
 		blocks = append(blocks, slack.NewActionBlock(actionsBlockID, buttons...))

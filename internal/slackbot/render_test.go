@@ -106,6 +106,10 @@ func TestRenderGolden(t *testing.T) {
 		{"answer_hostile", r.answer(hostileAnswer, "what is <!channel> & <b>", answerOpts{})},
 		{"answer_without_links", r.answer(unlinkedAnswer, "how do I rotate secrets", answerOpts{})},
 		{"dont_know", r.dontKnow("what is the airspeed of an *unladen* swallow <!here>")},
+		{"answer_in_thread", r.answer(sampleAnswer, "how do I rotate secrets", answerOpts{inThread: true, expert: true})},
+		{"dont_know_expert", r.dontKnowFor("what is the airspeed of a swallow", answerOpts{expert: true})},
+		{"handover", r.handover([]string{"U0DBA", "S0SECTEAM"}, "U0ALICE", "how do I rotate <!channel> secrets")},
+		{"welcome", r.welcome("U0ALICE")},
 		{"greeting", r.greeting("U0ALICE", sampleStats)},
 		{"help", r.help(sampleStats)},
 		{"topics", r.topics(sampleStats)},
@@ -329,7 +333,7 @@ func checkText(t *testing.T, where string, obj any, max int) {
 }
 
 var (
-	ourMarkup  = regexp.MustCompile(`<(?:https?://[^|<>\s]+\|[^<>]+|@U[A-Z0-9]+|!date\^\d+\^[^|<>]+\|[^<>]+)>`)
+	ourMarkup  = regexp.MustCompile(`<(?:https?://[^|<>\s]+\|[^<>]+|@[UW][A-Z0-9]+|!subteam\^S[A-Z0-9]+|!date\^\d+\^[^|<>]+\|[^<>]+)>`)
 	entity     = regexp.MustCompile(`&(?:amp|lt|gt);`)
 	unsafeText = regexp.MustCompile(`[<>]|&`)
 )
