@@ -21,3 +21,15 @@ func linksLine(l *sourcelink.Linker) string {
 	}
 	return "links: " + sourcelink.Advice
 }
+
+// experts is the name-to-ID map that turns Ask an expert on, or nil to
+// leave it off when nobody to ask is configured.
+func experts(cfg config.Config) map[string]string {
+	if !cfg.AskExperts() {
+		return nil
+	}
+	if cfg.Experts == nil {
+		return map[string]string{}
+	}
+	return cfg.Experts
+}

@@ -50,7 +50,7 @@ func TestLinksE2E(t *testing.T) {
 	tests := []struct {
 		name  string
 		setup func(t *testing.T, kdir string) []string // extra environment
-		want  string                                    // the answer's link, "" for none
+		want  string                                   // the answer's link, "" for none
 	}{
 		{"front-matter url", func(t *testing.T, kdir string) []string {
 			p := filepath.Join(kdir, file)

@@ -29,6 +29,7 @@ var (
 	_ slackbot.Searcher  = meteredLibrary{}
 	_ slackbot.Reindexer = meteredLibrary{}
 	_ slackbot.Metrics   = (*health.Metrics)(nil)
+	_ slackbot.Catalog   = (*search.Library)(nil)
 )
 
 // meteredLibrary times every search for the latency histogram and gives
@@ -88,6 +89,11 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 		Logger:          log,
 		Metrics:         metrics,
 		ShutdownGrace:   cfg.ShutdownGrace,
+
+		AutoAnswerChannels: cfg.AutoAnswerChannels,
+		Catalog:            raw,
+		Experts:            experts(cfg),
+		DefaultExperts:     cfg.DefaultExperts,
 	})
 	if started != nil {
 		started(bot)

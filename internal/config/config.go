@@ -24,6 +24,11 @@ type Config struct {
 	AdminUserIDs    []string
 	AdminsFromSlack bool // ADMINS_FROM_SLACK: workspace admins (users.info is_admin) count as admins
 
+	// Help channels and hand-over (slackux.go)
+	AutoAnswerChannels []string          // AUTO_ANSWER_CHANNELS: IDs or names; questions there are answered unasked
+	Experts            map[string]string // EXPERTS: owner name -> Slack user or group ID
+	DefaultExperts     []string          // DEFAULT_EXPERTS: asked when an article names no owner
+
 	// Knowledge and search
 	KnowledgeDir     string
 	IndexDir         string
@@ -69,6 +74,10 @@ var Defaults = map[string]string{
 	"LOG_LEVEL":          "info",
 	"LOG_FORMAT":         "auto",
 	"SHUTDOWN_GRACE":     "10s",
+
+	"AUTO_ANSWER_CHANNELS": "",
+	"EXPERTS":              "",
+	"DEFAULT_EXPERTS":      "",
 }
 
 // Getenv looks a variable up; os.Getenv and a map lookup both fit.
@@ -163,6 +172,7 @@ func Load(getenv Getenv) (Config, error) {
 		}
 		c.AdminUserIDs = append(c.AdminUserIDs, id)
 	}
+	errs = append(errs, c.loadSlackUX(get)...) // slackux.go
 	if c.MaxResults > 10 {
 		errs = append(errs, fmt.Errorf("MAX_RESULTS: at most 10, got %d", c.MaxResults))
 	}

@@ -224,7 +224,8 @@ func (b *Bot) answer(ctx context.Context, r *request) {
 	}
 	var gate func(kb.Answer) bool
 	if r.auto {
-		gate = func(a kb.Answer) bool { return confident(question, a) }
+		// A follow-up is judged with its thread's question, as it was searched.
+		gate = func(a kb.Answer) bool { return confident(query, a) }
 	}
 	// On a search error msg is a fixed apology: the user hears back anyway.
 	msg, outcome, results, searchErr := b.replyTo(ctx, question, query, r.user, o, gate)
