@@ -504,7 +504,16 @@ func (b *Bot) feedback(ctx context.Context, r *request, cb slack.InteractionCall
 	var err error
 	switch {
 	case len(blocks) > 0 && !cb.Container.IsEphemeral:
-		m := message{Text: cb.Message.Text, Blocks: withThanks(blocks, r.user)}
+		// Everyone sees this message: keep the buttons for the others and
+		// count one vote per person (votes.go).
+		voted, ok := withVote(blocks, r.user, rating)
+		if !ok {
+			text := ":white_check_mark: You've already given feedback on this answer. Thanks!"
+			err = b.respond(ctx, r.responseURL, message{Text: text, Blocks: []slack.Block{section(text)}}, respondEphemeral)
+			b.logDone(r, "already_voted", len(v.Paths), err)
+			return
+		}
+		m := message{Text: cb.Message.Text, Blocks: voted}
 		ts := cb.Container.MessageTs
 		if ts == "" {
 			ts = cb.Message.Timestamp
@@ -523,6 +532,12 @@ func (b *Bot) feedback(ctx context.Context, r *request, cb slack.InteractionCall
 			} else {
 				_, err = b.send(ctx, "chat.update", r.channel, m, slack.MsgOptionUpdate(cb.Container.MessageTs))
 			}
+		}
+	}
+	if err == nil && rating == "not_helpful" {
+		offer := b.opts.Experts != nil && !cb.Container.IsEphemeral && !strings.HasPrefix(r.channel, "D")
+		if perr := b.askWhatWasMissing(ctx, r, v.Question, v.Paths, offer); perr != nil {
+			b.log.Debug().Err(perr).Msg("could not ask what was missing")
 		}
 	}
 	outcome := rating
