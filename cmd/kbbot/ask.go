@@ -41,6 +41,7 @@ func runAsk(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
+	ans = newLinker(cfg).Answer(ans)
 	if *asJSON {
 		return writeAnswerJSON(e.stdout, ans)
 	}
@@ -105,7 +106,11 @@ func writeAnswerText(w io.Writer, ans kb.Answer, ansi bool) {
 				b.WriteString(f.Text)
 			}
 		}
-		fmt.Fprintf(w, "   %s\n   %s\n\n", wrap(b.String(), 90, "   "), r.URL)
+		where := r.URL
+		if where == "" {
+			where = r.Path
+		}
+		fmt.Fprintf(w, "   %s\n   %s\n\n", wrap(b.String(), 90, "   "), where)
 	}
 }
 

@@ -36,6 +36,7 @@ func runCheck(ctx context.Context, e env) error {
 		}
 	}
 	fmt.Fprintln(e.stdout, res.IgnoredLine())
+	fmt.Fprintln(e.stdout, linksLine(newLinker(cfg)))
 	fmt.Fprintf(e.stdout, "%s: %d files, %d errors, %d warnings\n", cfg.KnowledgeDir, res.Files, errs, warns)
 	if errs > 0 {
 		return exitCode(1)

@@ -37,6 +37,7 @@ func TestCheckCLI(t *testing.T) {
 		"keys.md: warning: keys.md and old/keys-copy.md have the same content (identical text); keep one, or list one in .kbbotignore\n",
 		"1 file and 1 folder ignored by .kbbotignore (defaults, then the folder's own)\n",
 		dir + ": 2 files, 1 errors, 1 warnings\n",
+		"links: source links in answers are not clickable: set KNOWLEDGE_BASE_URL", // not a checkout, no URLs set
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q; got:\n%s", want, out)

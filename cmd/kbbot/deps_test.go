@@ -28,9 +28,11 @@ func TestDependencyDirection(t *testing.T) {
 		{"slackemu", nil, []string{bleve}},
 		{"health", []string{"kb"}, []string{bleve, slack}},
 		{"watch", []string{"kb", "knowledge"}, []string{bleve, slack}},
-		{"playground", []string{"kb", "knowledge", "slackemu"}, []string{bleve}},
+		{"playground", []string{"kb", "knowledge", "slackemu", "articlepage"}, []string{bleve}},
 		{"store", []string{"kb"}, []string{bleve, slack}},
 		{"store/storetest", nil, []string{bleve, slack}},
+		{"sourcelink", []string{"kb"}, []string{bleve, slack}},
+		{"articlepage", []string{"kb", "knowledge"}, []string{bleve, slack}},
 	}
 	for _, r := range rules {
 		out, err := exec.Command("go", "list", "-deps", "../../internal/"+r.pkg).CombinedOutput()

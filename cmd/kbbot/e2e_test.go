@@ -22,6 +22,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/kbbot/kbbot/internal/config"
+	"github.com/kbbot/kbbot/internal/slackbot"
 	"github.com/kbbot/kbbot/internal/slackemu"
 )
 
@@ -507,7 +508,8 @@ func TestServeE2E(t *testing.T) {
 			t.Fatal(err)
 		}
 		up := e.waitCall(t, func(c slackemu.Call) bool { return c.Method == "chat.update" && s(c.Params["ts"]) == msgs[i].TS })
-		if bj := jsonText(up.Params["blocks"]); !strings.Contains(bj, "Thanks for the feedback, <@U0BOB>") || strings.Contains(bj, "kb_feedback_up") {
+		if bj := jsonText(up.Params["blocks"]); !strings.Contains(bj, "Thanks for the feedback, <@U0BOB>") || !strings.Contains(bj, "kb_feedback_up") {
+			// the buttons stay for everyone else
 			t.Errorf("updated message: %s", bj)
 		}
 		e.waitLog(t, func(ln map[string]any) bool { return s(ln["message"]) == "feedback" && s(ln["rating"]) == "helpful" })
@@ -861,6 +863,10 @@ func TestSlackManifest(t *testing.T) {
 			SlashCommands []struct {
 				Command string `yaml:"command"`
 			} `yaml:"slash_commands"`
+			Shortcuts []struct {
+				Type       string `yaml:"type"`
+				CallbackID string `yaml:"callback_id"`
+			} `yaml:"shortcuts"`
 		} `yaml:"features"`
 		OAuth struct {
 			Scopes struct {
@@ -889,12 +895,16 @@ func TestSlackManifest(t *testing.T) {
 	if len(m.Features.SlashCommands) != 1 || m.Features.SlashCommands[0].Command != config.Defaults["SLASH_COMMAND"] {
 		t.Errorf("slash commands %+v, want %s", m.Features.SlashCommands, config.Defaults["SLASH_COMMAND"])
 	}
-	for _, want := range []string{"app_mentions:read", "chat:write", "im:history", "im:read", "im:write", "commands", "users:read"} {
+	if sc := m.Features.Shortcuts; len(sc) != 1 || sc[0].Type != "message" || sc[0].CallbackID != slackbot.ShortcutCallbackID {
+		t.Errorf("shortcuts %+v, want the message shortcut %s", sc, slackbot.ShortcutCallbackID)
+	}
+	for _, want := range []string{"app_mentions:read", "chat:write", "im:history", "im:read", "im:write", "commands", "users:read",
+		"channels:history", "groups:history", "channels:read", "groups:read"} {
 		if !slices.Contains(m.OAuth.Scopes.Bot, want) {
 			t.Errorf("bot scopes %v lack %s", m.OAuth.Scopes.Bot, want)
 		}
 	}
-	for _, want := range []string{"app_mention", "message.im", "app_home_opened"} {
+	for _, want := range []string{"app_mention", "message.im", "app_home_opened", "message.channels", "message.groups"} {
 		if !slices.Contains(m.Settings.Events.Bot, want) {
 			t.Errorf("bot events %v lack %s", m.Settings.Events.Bot, want)
 		}

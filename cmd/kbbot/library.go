@@ -23,11 +23,13 @@ func newLibrary(cfg config.Config, log zerolog.Logger, onReindex ...func(kb.Repo
 	if err != nil {
 		return nil, fmt.Errorf("SYNONYMS_FILE: %w", err)
 	}
+	// No BaseURL in the search options: newLinker makes the links, from
+	// more sources than a base URL.
 	return search.NewLibrary(search.LibraryOptions{
 		KnowledgeDir: cfg.KnowledgeDir,
 		IndexDir:     cfg.IndexDir,
 		Load:         knowledge.Options{MaxFileBytes: cfg.MaxFileBytes},
-		Search:       search.Options{BaseURL: cfg.KnowledgeBaseURL, ExcerptChars: cfg.ExcerptChars, Synonyms: syn, Logger: log},
+		Search:       search.Options{ExcerptChars: cfg.ExcerptChars, Synonyms: syn, Logger: log},
 		Logger:       log,
 		OnReindex:    hook,
 	}), nil

@@ -9,11 +9,13 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/kbbot/kbbot/internal/articlepage"
 	"github.com/kbbot/kbbot/internal/config"
 	"github.com/kbbot/kbbot/internal/health"
 	"github.com/kbbot/kbbot/internal/kb"
 	"github.com/kbbot/kbbot/internal/search"
 	"github.com/kbbot/kbbot/internal/slackbot"
+	"github.com/kbbot/kbbot/internal/sourcelink"
 	"github.com/kbbot/kbbot/internal/watch"
 )
 
@@ -27,19 +29,22 @@ var (
 	_ slackbot.Searcher  = meteredLibrary{}
 	_ slackbot.Reindexer = meteredLibrary{}
 	_ slackbot.Metrics   = (*health.Metrics)(nil)
+	_ slackbot.Catalog   = (*search.Library)(nil)
 )
 
-// meteredLibrary times every search for the latency histogram.
+// meteredLibrary times every search for the latency histogram and gives
+// the answers their source links.
 type meteredLibrary struct {
 	*search.Library
-	m *health.Metrics
+	m     *health.Metrics
+	links *sourcelink.Linker
 }
 
 func (l meteredLibrary) Ask(ctx context.Context, q string, limit int) (kb.Answer, error) {
 	start := time.Now()
 	a, err := l.Library.Ask(ctx, q, limit)
 	l.m.ObserveSearch(time.Since(start))
-	return a, err
+	return l.links.Answer(a), err
 }
 
 func runServe(ctx context.Context, e env) error {
@@ -86,7 +91,8 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 	if err != nil {
 		return err
 	}
-	lib := meteredLibrary{raw, metrics}
+	links := newLinker(cfg)
+	lib := meteredLibrary{raw, metrics, links}
 	bot := slackbot.New(slackbot.Options{
 		BotToken:        cfg.BotToken,
 		AppToken:        cfg.AppToken,
@@ -103,6 +109,11 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 		Recorder:        recorder{writer, metrics},
 		Once:            once,
 		Gaps:            gapReporter{db},
+
+		AutoAnswerChannels: cfg.AutoAnswerChannels,
+		Catalog:            raw,
+		Experts:            experts(cfg),
+		DefaultExperts:     cfg.DefaultExperts,
 	})
 	if started != nil {
 		started(bot)
@@ -123,6 +134,12 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 		return true, ""
 	}
 	ops := health.NewServer(cfg.HTTPAddr, ready, metrics, log)
+	if cfg.PublicURL != "" {
+		// Behind an Ingress that routes PUBLIC_URL/articles/ to HTTP_ADDR.
+		ops.Handle("GET "+sourcelink.ArticlesPath+"{path...}", articlepage.New(articlepage.Options{
+			Dir: cfg.KnowledgeDir, MaxFileBytes: cfg.MaxFileBytes, Prefix: sourcelink.ArticlesPath, Logger: log,
+		}))
+	}
 	if err := ops.Listen(); err != nil { // a busy port fails now, not after connecting
 		return fmt.Errorf("HTTP_ADDR: %w", err)
 	}
@@ -169,6 +186,11 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 		close(watchDone)
 	}
 
+	if links.Clickable() {
+		log.Info().Str("links", links.Source()).Msg("answers link to their sources")
+	} else {
+		log.Warn().Msg(sourcelink.Advice)
+	}
 	log.Info().Str("api_url", cfg.APIURL).Str("command", cfg.SlashCommand).Str("http_addr", ops.Addr()).Msg("starting slack bot")
 	botErr := bot.Run(botCtx)
 	if botErr != nil {

@@ -24,10 +24,16 @@ type Config struct {
 	AdminUserIDs    []string
 	AdminsFromSlack bool // ADMINS_FROM_SLACK: workspace admins (users.info is_admin) count as admins
 
+	// Help channels and hand-over (slackux.go)
+	AutoAnswerChannels []string          // AUTO_ANSWER_CHANNELS: IDs or names; questions there are answered unasked
+	Experts            map[string]string // EXPERTS: owner name -> Slack user or group ID
+	DefaultExperts     []string          // DEFAULT_EXPERTS: asked when an article names no owner
+
 	// Knowledge and search
 	KnowledgeDir     string
 	IndexDir         string
-	KnowledgeBaseURL string
+	KnowledgeBaseURL string // a prefix, or a template with {path} and {anchor}
+	PublicURL        string // PUBLIC_URL: where users reach HTTP_ADDR; serve shows articles under /articles/
 	SynonymsFile     string
 	MaxResults       int
 	ExcerptChars     int
@@ -62,6 +68,7 @@ var Defaults = map[string]string{
 	"KNOWLEDGE_DIR":      "./knowledge",
 	"INDEX_DIR":          "./data/index",
 	"KNOWLEDGE_BASE_URL": "",
+	"PUBLIC_URL":         "",
 	"SYNONYMS_FILE":      "",
 	"MAX_RESULTS":        "3",
 	"EXCERPT_CHARS":      "500",
@@ -80,6 +87,10 @@ var Defaults = map[string]string{
 	"STORE_QUESTION_TEXT": "true",
 	"RETENTION_DAYS":      "90",
 	"STORE_DMS":           "true",
+
+	"AUTO_ANSWER_CHANNELS": "",
+	"EXPERTS":              "",
+	"DEFAULT_EXPERTS":      "",
 }
 
 // Getenv looks a variable up; os.Getenv and a map lookup both fit.
@@ -153,6 +164,7 @@ func Load(getenv Getenv) (Config, error) {
 		KnowledgeDir:     get("KNOWLEDGE_DIR"),
 		IndexDir:         get("INDEX_DIR"),
 		KnowledgeBaseURL: get("KNOWLEDGE_BASE_URL"),
+		PublicURL:        get("PUBLIC_URL"),
 		SynonymsFile:     get("SYNONYMS_FILE"),
 		MaxResults:       intVar("MAX_RESULTS", 1),
 		ExcerptChars:     intVar("EXCERPT_CHARS", 80),
@@ -182,6 +194,7 @@ func Load(getenv Getenv) (Config, error) {
 		}
 		c.AdminUserIDs = append(c.AdminUserIDs, id)
 	}
+	errs = append(errs, c.loadSlackUX(get)...) // slackux.go
 	if c.MaxResults > 10 {
 		errs = append(errs, fmt.Errorf("MAX_RESULTS: at most 10, got %d", c.MaxResults))
 	}
@@ -195,6 +208,9 @@ func Load(getenv Getenv) (Config, error) {
 	}
 	if u := c.KnowledgeBaseURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 		errs = append(errs, fmt.Errorf("KNOWLEDGE_BASE_URL: want an http(s) URL, got %q", u))
+	}
+	if u := c.PublicURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		errs = append(errs, fmt.Errorf("PUBLIC_URL: want the http(s) address users reach HTTP_ADDR at, got %q", u))
 	}
 	switch c.LogLevel {
 	case "trace", "debug", "info", "warn", "error":

@@ -23,6 +23,7 @@ const shutdownTimeout = 5 * time.Second
 type Server struct {
 	addr string
 	srv  *http.Server
+	mux  *http.ServeMux
 	log  zerolog.Logger
 
 	mu sync.Mutex
@@ -69,6 +70,7 @@ func NewServer(addr string, ready func() (bool, string), m *Metrics, log zerolog
 	log = log.With().Str("component", "health").Logger()
 	return &Server{
 		addr: addr,
+		mux:  mux,
 		log:  log,
 		srv: &http.Server{
 			Handler:           mux,
@@ -79,6 +81,10 @@ func NewServer(addr string, ready func() (bool, string), m *Metrics, log zerolog
 		},
 	}
 }
+
+// Handle serves more on the same listener (kbbot serve's article pages).
+// Call it before Run.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 func plain(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

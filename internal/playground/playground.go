@@ -18,6 +18,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/kbbot/kbbot/internal/articlepage"
 	"github.com/kbbot/kbbot/internal/slackemu"
 )
 
@@ -107,7 +108,10 @@ func New(o Options) (*Server, error) {
 	mux.HandleFunc("POST /api/send", s.handleSend)
 	mux.HandleFunc("POST /api/click", s.handleClick)
 	mux.HandleFunc("POST /api/home", s.handleHome)
-	mux.HandleFunc("GET /kb/{path...}", s.handleArticle)
+	mux.Handle("GET /kb/{path...}", articlepage.New(articlepage.Options{
+		Dir: o.KnowledgeDir, MaxFileBytes: o.MaxFileBytes, Prefix: "/kb/", Site: "kbbot playground",
+		Home: &articlepage.Link{URL: "/", Label: "Playground"}, Logger: o.Logger,
+	}))
 	s.handler = s.guard(mux)
 	return s, nil
 }

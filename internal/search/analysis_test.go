@@ -100,7 +100,7 @@ func TestUnknownWordsMatchTheVocabulary(t *testing.T) {
 	ix := build(t, writeFolder(t, analysisFolder), Options{})
 	for _, tc := range []struct{ q, want string }{
 		{"how does kubrenetes schedule things", "kube.md"}, // a typo
-		{"is mongo good", "mongo.md"},           // a short form
+		{"is mongo good", "mongo.md"},                      // a short form
 		{"mongo or kubrenetes", "kube.md|mongo.md"},
 		{"how tall is mount everest", ""}, // nothing close enough: I don't know
 	} {

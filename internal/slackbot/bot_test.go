@@ -312,12 +312,32 @@ func TestFeedbackAndHome(t *testing.T) {
 		t.Errorf("outcome %v", ln)
 	}
 	up := h.waitCall(func(c slackemu.Call) bool { return c.Method == "chat.update" })
-	if bj := blocksJSON(up); !strings.Contains(bj, "Thanks for the feedback, <@U0BOB>") || strings.Contains(bj, actionHelpful) || !strings.Contains(bj, "Rotate *secrets*") {
+	// Everyone sees the answer: the buttons stay for the others.
+	if bj := blocksJSON(up); !strings.Contains(bj, "Thanks for the feedback, <@U0BOB> (:-1:)") || !strings.Contains(bj, actionHelpful) || !strings.Contains(bj, "Rotate *secrets*") {
 		t.Errorf("updated blocks: %s", bj)
 	}
 	h.waitLog(func(ln map[string]any) bool {
 		return field(ln, "message") == "feedback" && field(ln, "rating") == "not_helpful"
 	})
+	// Not helpful asks what was missing, privately.
+	if rs := h.emu.CallsTo("response_url"); len(rs) == 0 || !strings.Contains(toJSON(rs[len(rs)-1].Params), "What was missing") {
+		t.Errorf("no prompt for what was missing: %v", rs)
+	}
+
+	// One vote per person; another person's vote is added.
+	answer, _ = h.emu.Message("C0GENERAL", answer.TS)
+	again, _ := h.emu.ClickButton("U0BOB", "", answer, actionHelpful, "")
+	if ln := h.handled(again.EnvelopeID); field(ln, "outcome") != "already_voted" {
+		t.Errorf("second vote: outcome %v, want already_voted", ln)
+	}
+	alice, _ := h.emu.ClickButton("U0ALICE", "", answer, actionHelpful, "")
+	h.handled(alice.EnvelopeID)
+	ups := h.emu.CallsTo("chat.update")
+	if n := len(ups); n != 2 {
+		t.Errorf("%d chat.update calls, want 2 (one per person)", n)
+	} else if bj := blocksJSON(ups[1]); !strings.Contains(bj, "<@U0BOB> (:-1:), <@U0ALICE> (:+1:)") {
+		t.Errorf("votes after two people: %s", bj)
+	}
 
 	home, _ := h.emu.AppHomeOpened("U0ALICE")
 	h.handled(home.EventID)

@@ -21,6 +21,9 @@ const (
 	surfaceShare    = "share"
 	surfaceFeedback = "feedback"
 	surfaceHome     = "home"
+	surfaceChannel  = "channel"  // a post in an auto-answer channel
+	surfaceShortcut = "shortcut" // the "Ask kbbot" message shortcut
+	surfaceExpert   = "expert"   // the Ask an expert button
 )
 
 // askTimeout bounds one search.
@@ -36,6 +39,8 @@ type request struct {
 	channelType string
 	user        string
 	threadTS    string // reply in this thread ("" for top level)
+	ts          string // the message's own ts, for events about a message
+	auto        bool   // nobody asked the bot: answer only when confident
 	text        string // raw text as Slack sent it
 	responseURL string
 	received    time.Time
@@ -109,7 +114,7 @@ func (b *Bot) onEventsAPI(ctx context.Context, ack acker, evt socketmode.Event, 
 	switch ev := ea.InnerEvent.Data.(type) {
 	case *slackevents.AppMentionEvent:
 		r.surface, r.channel, r.channelType, r.user, r.text = surfaceMention, ev.Channel, channelType(ev.Channel), ev.User, ev.Text
-		r.threadTS = ev.ThreadTimeStamp
+		r.threadTS, r.ts = ev.ThreadTimeStamp, ev.TimeStamp
 		if r.threadTS == "" {
 			r.threadTS = ev.TimeStamp
 		}
@@ -125,10 +130,10 @@ func (b *Bot) onEventsAPI(ctx context.Context, ack acker, evt socketmode.Event, 
 		}
 	case *slackevents.MessageEvent:
 		r.surface, r.channel, r.channelType, r.user, r.text = surfaceDM, ev.Channel, ev.ChannelType, ev.User, ev.Text
-		r.threadTS = ev.ThreadTimeStamp // a DM is answered in place, or in its thread
+		r.threadTS, r.ts = ev.ThreadTimeStamp, ev.TimeStamp // a DM is answered in place, or in its thread
 		switch {
 		case ev.ChannelType != "im":
-			ignore = "not a direct message" // mentions in channels come as app_mention
+			work, ignore = b.channelMessage(r, ev) // channels.go
 		case ev.SubType != "":
 			ignore = "subtype " + ev.SubType
 		case ev.BotID != "":
@@ -182,13 +187,56 @@ func (b *Bot) onEventsAPI(ctx context.Context, ack acker, evt socketmode.Event, 
 // answer searches for a question and replies where it was asked.
 func (b *Bot) answer(ctx context.Context, r *request) {
 	question := cleanQuestion(r.text)
+	followUp := r.threadTS != "" && r.ts != "" && r.threadTS != r.ts
+	if r.auto {
+		min := minContentWords
+		if followUp {
+			min = 1 // the thread gives the rest
+		}
+		if !looksLikeQuestion(r.text, min) {
+			b.logDone(r, "silent", 0, nil)
+			return
+		}
+	}
+	query := question
+	if followUp && r.surface != surfaceDM {
+		// Read the thread from Slack, not from memory: any replica may
+		// have answered it.
+		t, err := b.thread(ctx, r.channel, r.threadTS)
+		switch {
+		case err != nil:
+			b.log.Warn().Err(err).Str("channel", r.channel).Msg("could not read the thread; answering the message alone")
+		case t.answered:
+			query = withContext(question, t.first)
+		}
+		if r.auto && (err != nil || !t.answered) {
+			b.logDone(r, "silent", 0, nil) // a conversation among people
+			return
+		}
+	}
 	b.metrics.Question(r.surface)
 	b.counts.questions.Add(1)
-	b.log.Debug().Str("event_id", r.eventID).Str("envelope_id", r.envelopeID).Str("question", question).Msg("question")
+	b.log.Debug().Str("event_id", r.eventID).Str("envelope_id", r.envelopeID).Str("question", question).Str("query", query).Msg("question")
 
+	o := answerOpts{
+		share: r.surface == surfaceSlash,
+		// In a thread or a DM the question sits right above the answer.
+		inThread: r.surface == surfaceMention || r.surface == surfaceDM || r.surface == surfaceChannel,
+		expert:   b.opts.Experts != nil && r.surface != surfaceDM && r.surface != surfaceSlash,
+	}
+	var gate func(kb.Answer) bool
+	if r.auto {
+		// A follow-up is judged with its thread's question, as it was searched.
+		gate = func(a kb.Answer) bool { return confident(query, a) }
+	}
 	// On a search error msg is a fixed apology: the user hears back anyway.
 	var ans kb.Answer
-	msg, outcome, results, searchErr := b.reply(ctx, question, r.user, answerOpts{share: r.surface == surfaceSlash, got: &ans})
+	o.got = &ans
+	msg, outcome, results, searchErr := b.replyTo(ctx, question, query, r.user, o, gate)
+	if outcome == "silent" {
+		b.logDone(r, outcome, 0, searchErr)
+		return
+	}
 	var err error
 	switch r.surface {
 	case surfaceSlash:
@@ -210,9 +258,19 @@ func (b *Bot) answer(ctx context.Context, r *request) {
 // reply runs the search and renders what to say. A search error is logged
 // by the caller and the user gets a fixed sentence.
 func (b *Bot) reply(ctx context.Context, question, user string, o answerOpts) (message, string, int, error) {
+	return b.replyTo(ctx, question, question, user, o, nil)
+}
+
+// replyTo is reply for a question searched as query (a follow-up with its
+// thread's question). gate, if not nil, must accept the answer, else the
+// outcome is "silent" and nothing is to be said.
+func (b *Bot) replyTo(ctx context.Context, question, query, user string, o answerOpts, gate func(kb.Answer) bool) (message, string, int, error) {
 	actx, cancel := context.WithTimeout(ctx, askTimeout)
 	defer cancel()
-	ans, err := b.opts.Searcher.Ask(actx, question, b.opts.MaxResults)
+	ans, err := b.opts.Searcher.Ask(actx, query, b.opts.MaxResults)
+	if gate != nil && (err != nil || !gate(ans)) {
+		return message{}, "silent", 0, err
+	}
 	if err != nil {
 		b.counts.errors.Add(1)
 		return b.render.searchFailed(), "search_error", 0, err
@@ -221,13 +279,15 @@ func (b *Bot) reply(ctx context.Context, question, user string, o answerOpts) (m
 		*o.got = ans
 	}
 	switch {
+	case ans.Kind == kb.KindGreeting && saysThanks(question):
+		return b.render.welcome(user), "greeting", 0, nil
 	case ans.Kind == kb.KindGreeting:
 		return b.render.greeting(user, b.opts.Searcher.Stats()), "greeting", 0, nil
 	case ans.Kind == kb.KindHelp, ans.Kind == kb.KindEmpty, question == "":
 		return b.render.help(b.opts.Searcher.Stats()), "help", 0, nil
 	case !ans.Answered():
 		b.counts.noAnswer.Add(1)
-		return b.render.dontKnow(question), "no_answer", 0, nil
+		return b.render.dontKnowFor(question, o), "no_answer", 0, nil
 	}
 	b.counts.answered.Add(1)
 	n := min(len(ans.Results), b.opts.MaxResults)
@@ -370,6 +430,10 @@ func (b *Bot) onInteractive(ctx context.Context, ack acker, evt socketmode.Event
 	}
 	b.ackEnvelope(ctx, ack, env.EnvelopeID, nil)
 	cb, ok := evt.Data.(slack.InteractionCallback)
+	if ok && cb.Type == slack.InteractionTypeMessageAction {
+		b.onShortcut(env.EnvelopeID, cb, received) // shortcut.go
+		return
+	}
 	if !ok || cb.Type != slack.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 {
 		b.log.Debug().Str("envelope_id", env.EnvelopeID).Str("type", string(cb.Type)).Msg("interaction ignored")
 		return
@@ -391,6 +455,9 @@ func (b *Bot) onInteractive(ctx context.Context, ack acker, evt socketmode.Event
 	case actionHelpful, actionNotHelpful:
 		r.surface = surfaceFeedback
 		work = func(ctx context.Context) { b.feedback(ctx, r, cb, action) }
+	case actionExpert:
+		r.surface = surfaceExpert
+		work = func(ctx context.Context) { b.askExpert(ctx, r, cb, action) }
 	default:
 		b.log.Debug().Str("envelope_id", env.EnvelopeID).Str("action_id", action.ActionID).Msg("unknown action ignored")
 		return
@@ -450,7 +517,16 @@ func (b *Bot) feedback(ctx context.Context, r *request, cb slack.InteractionCall
 	var err error
 	switch {
 	case len(blocks) > 0 && !cb.Container.IsEphemeral:
-		m := message{Text: cb.Message.Text, Blocks: withThanks(blocks, r.user)}
+		// Everyone sees this message: keep the buttons for the others and
+		// count one vote per person (votes.go).
+		voted, ok := withVote(blocks, r.user, rating)
+		if !ok {
+			text := ":white_check_mark: You've already given feedback on this answer. Thanks!"
+			err = b.respond(ctx, r.responseURL, message{Text: text, Blocks: []slack.Block{section(text)}}, respondEphemeral)
+			b.logDone(r, "already_voted", len(v.Paths), err)
+			return
+		}
+		m := message{Text: cb.Message.Text, Blocks: voted}
 		ts := cb.Container.MessageTs
 		if ts == "" {
 			ts = cb.Message.Timestamp
@@ -469,6 +545,12 @@ func (b *Bot) feedback(ctx context.Context, r *request, cb slack.InteractionCall
 			} else {
 				_, err = b.send(ctx, "chat.update", r.channel, m, slack.MsgOptionUpdate(cb.Container.MessageTs))
 			}
+		}
+	}
+	if err == nil && rating == "not_helpful" {
+		offer := b.opts.Experts != nil && !cb.Container.IsEphemeral && !strings.HasPrefix(r.channel, "D")
+		if perr := b.askWhatWasMissing(ctx, r, v.Question, v.Paths, offer); perr != nil {
+			b.log.Debug().Err(perr).Msg("could not ask what was missing")
 		}
 	}
 	outcome := rating

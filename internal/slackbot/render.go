@@ -33,6 +33,7 @@ const (
 	actionHelpful    = "kb_feedback_up"
 	actionNotHelpful = "kb_feedback_down"
 	actionShare      = "kb_share"
+	actionExpert     = "kb_expert"
 )
 
 // message is a rendered reply: Block Kit blocks plus the text fallback used
@@ -56,6 +57,8 @@ type answerOpts struct {
 	share    bool   // ephemeral: offer "Share in channel"
 	sharedBy string // a user shared it into the channel
 	thanked  string // this user gave feedback: thank them instead of asking
+	inThread bool   // the question sits right above: do not restate it
+	expert   bool   // offer Ask an expert
 
 	got *kb.Answer // if set, reply stores the search's answer here, for the Recorder
 }
@@ -160,7 +163,9 @@ func (r renderer) answer(a kb.Answer, question string, o answerOpts) message {
 	if o.sharedBy != "" {
 		intro = "<@" + o.sharedBy + "> shared an answer to " + quote(question)
 	}
-	blocks = append(blocks, section(intro))
+	if !o.inThread || o.sharedBy != "" {
+		blocks = append(blocks, section(intro))
+	}
 
 	var text strings.Builder
 	text.WriteString("Answer to " + quote(question) + ":")
@@ -188,6 +193,9 @@ func (r renderer) answer(a kb.Answer, question string, o answerOpts) message {
 			button(actionHelpful, ":+1: Helpful", value, ""),
 			button(actionNotHelpful, ":-1: Not helpful", value, ""))
 	}
+	if o.expert {
+		buttons = append(buttons, button(actionExpert, ":raising_hand: Ask an expert", value, ""))
+	}
 	if len(buttons) > 0 {
 		blocks = append(blocks, slack.NewActionBlock(actionsBlockID, buttons...))
 	}
@@ -197,14 +205,15 @@ func (r renderer) answer(a kb.Answer, question string, o answerOpts) message {
 	return message{Text: fitText(text.String()), Blocks: blocks}
 }
 
-// resultTitle is the linked, bold title and the section heading.
+// resultTitle is the bold title, linked when the source has a web URL (the
+// only kind Slack opens), and the section heading.
 func resultTitle(res kb.Result) string {
 	title := res.Title
 	if title == "" {
 		title = res.Path
 	}
 	var t string
-	if res.URL != "" {
+	if webURL(res.URL) {
 		t = link(res.URL, title, maxTitle+1000)
 	} else {
 		t = clip(title, maxTitle)

@@ -70,6 +70,18 @@ var hostileAnswer = kb.Answer{
 	}},
 }
 
+// unlinkedAnswer has sources that cannot open in Slack: they must show as
+// a bold title and the path as code, never as a link.
+var unlinkedAnswer = kb.Answer{
+	Question: "how do I rotate secrets",
+	Results: []kb.Result{
+		{Title: "Secrets management", Section: "Rotation", Path: "secrets-management.md", URL: "secrets-management.md#rotation",
+			Excerpt: frag("Rotate ", "*secrets*", " on a schedule.")},
+		{Title: "Authentication", Path: "authentication.md", URL: "javascript:alert(1)", Excerpt: frag("Keys are ", "*secrets*", ".")},
+		{Title: "Local", Path: "local.md", URL: "file:///etc/passwd", Excerpt: frag("Files ", "*rotate*", ".")},
+	},
+}
+
 var sampleStats = kb.Stats{
 	Articles: 15, Sections: 120, IndexBytes: 3 << 20,
 	IndexedAt: time.Date(2025, 3, 15, 10, 30, 0, 0, time.UTC),
@@ -92,7 +104,12 @@ func TestRenderGolden(t *testing.T) {
 		{"answer_shared", r.answer(sampleAnswer, "how do I rotate secrets", answerOpts{sharedBy: "U0ALICE"})},
 		{"answer_thanked", r.answer(sampleAnswer, "how do I rotate secrets", answerOpts{share: true, thanked: "U0BOB"})},
 		{"answer_hostile", r.answer(hostileAnswer, "what is <!channel> & <b>", answerOpts{})},
+		{"answer_without_links", r.answer(unlinkedAnswer, "how do I rotate secrets", answerOpts{})},
 		{"dont_know", r.dontKnow("what is the airspeed of an *unladen* swallow <!here>")},
+		{"answer_in_thread", r.answer(sampleAnswer, "how do I rotate secrets", answerOpts{inThread: true, expert: true})},
+		{"dont_know_expert", r.dontKnowFor("what is the airspeed of a swallow", answerOpts{expert: true})},
+		{"handover", r.handover([]string{"U0DBA", "S0SECTEAM"}, "U0ALICE", "how do I rotate <!channel> secrets")},
+		{"welcome", r.welcome("U0ALICE")},
 		{"greeting", r.greeting("U0ALICE", sampleStats)},
 		{"help", r.help(sampleStats)},
 		{"topics", r.topics(sampleStats)},
@@ -316,7 +333,7 @@ func checkText(t *testing.T, where string, obj any, max int) {
 }
 
 var (
-	ourMarkup  = regexp.MustCompile(`<(?:https?://[^|<>\s]+\|[^<>]+|@U[A-Z0-9]+|!date\^\d+\^[^|<>]+\|[^<>]+)>`)
+	ourMarkup  = regexp.MustCompile(`<(?:https?://[^|<>\s]+\|[^<>]+|@[UW][A-Z0-9]+|!subteam\^S[A-Z0-9]+|!date\^\d+\^[^|<>]+\|[^<>]+)>`)
 	entity     = regexp.MustCompile(`&(?:amp|lt|gt);`)
 	unsafeText = regexp.MustCompile(`[<>]|&`)
 )

@@ -66,6 +66,17 @@ type Options struct {
 	// ExampleQuestions are shown in help and on the App Home; by default
 	// they are made from the most common topics.
 	ExampleQuestions []string
+	// AutoAnswerChannels are channel IDs or names in which the bot answers
+	// questions nobody asked it, in a thread, when confident (question.go).
+	AutoAnswerChannels []string
+	// Catalog lists the articles for /kb topics and article owners; nil
+	// lists tags instead and knows no owners.
+	Catalog Catalog
+	// Experts maps owner names used in front matter to Slack user (U...)
+	// or user group (S...) IDs; non-nil turns on Ask an expert.
+	Experts map[string]string
+	// DefaultExperts are asked when an article names no owner.
+	DefaultExperts []string
 
 	Searcher  Searcher
 	Reindexer Reindexer // nil: /kb reindex says it is not available
@@ -143,6 +154,7 @@ type Bot struct {
 	render  renderer
 	seen    *seenSet
 	admins  *adminCache
+	auto    *channelSet
 
 	queue chan job
 
@@ -180,6 +192,7 @@ func New(opts Options) *Bot {
 		queue:   make(chan job, opts.QueueSize),
 	}
 	b.admins = newAdminCache(opts.AdminUserIDs, opts.AdminsFromSlack, b.lookupUser)
+	b.auto = newChannelSet(opts.AutoAnswerChannels, b.channelName)
 	return b
 }
 

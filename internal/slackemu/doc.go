@@ -24,7 +24,11 @@
 //   - Slash command ack payloads (text/blocks/response_type) become responses
 //     (ephemeral unless response_type is in_channel), as Slack shows them.
 //   - Web API methods: auth.test, chat.postMessage, chat.postEphemeral,
-//     chat.update, chat.delete, views.publish, users.info, conversations.info.
+//     chat.update, chat.delete, views.publish, users.info, conversations.info,
+//     conversations.replies (a thread without ephemerals, limit and cursor).
+//   - Channel posts as message events (ChannelMessage: channel_type channel
+//     or group, top level or in a thread) and the message shortcut
+//     (MessageShortcut: a message_action interaction with a response_url).
 //     Tokens are read from the Authorization header or the token form field;
 //     bodies may be form-encoded or JSON. Errors are Slack-shaped
 //     ({"ok":false,"error":...}, HTTP 200).
@@ -42,7 +46,8 @@
 //
 // Rate limits are not enforced on their own (inject a 429 fault instead), nor
 // are scopes, channel membership, edit windows, files, reactions, history
-// methods, modals (views.open/push/update, view_submission), shortcuts, the
+// methods other than conversations.replies, modals (views.open/push/update,
+// view_submission), global shortcuts, the
 // HTTP Events API, request signing, or Slack's 30,000 events per hour cap.
 // Slash commands and interactions are delivered once and never retried (Slack
 // shows the user operation_timeout instead; the emulator records a Problem).

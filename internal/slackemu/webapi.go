@@ -326,6 +326,8 @@ func (s *Server) serveMethod(r *http.Request, method string, p map[string]any, t
 		return s.usersInfo(p)
 	case "conversations.info":
 		return s.conversationsInfo(p)
+	case "conversations.replies":
+		return s.conversationsReplies(p) // threads.go
 	}
 	return errResult("unknown_method")
 }

@@ -1,7 +1,10 @@
-package playground
+// Package articlepage serves knowledge articles as web pages, so that the
+// source links in answers open something a browser can show.
+package articlepage
 
 import (
 	"bytes"
+	_ "embed"
 	"errors"
 	"html/template"
 	"io"
@@ -10,6 +13,8 @@ import (
 	"os"
 	"path"
 	"strings"
+
+	"github.com/rs/zerolog"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -22,8 +27,8 @@ import (
 	"github.com/kbbot/kbbot/internal/knowledge"
 )
 
-// The bot's source links point here (the playground sets KNOWLEDGE_BASE_URL
-// to its own /kb/), so a link in an answer opens the article. Markdown is
+// The bot's source links point here (the playground's /kb/, or kbbot serve's
+// PUBLIC_URL/articles/), so a link in an answer opens the article. Markdown is
 // rendered by goldmark in its safe mode (raw HTML omitted, dangerous link
 // schemes dropped); text and HTML files are shown from the text the loader
 // extracted, never as the file's own markup. Headings get the anchors the
@@ -70,16 +75,19 @@ func plainText(n ast.Node, src []byte) string {
 	return strings.TrimSpace(b.String())
 }
 
+//go:embed article.css
+var css string
+
 var articlePage = template.Must(template.New("article").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}} · kbbot playground</title>
-<link rel="stylesheet" href="/static/article.css">
+<title>{{.Title}} · {{.Site}}</title>
+<style>{{.CSS}}</style>
 </head><body><main class="article">
-<p class="crumbs"><a href="/">← Playground</a> · <a href="/kb/">Knowledge base</a>{{with .Path}} · <code>{{.}}</code>{{end}}</p>
+<p class="crumbs">{{with .Home}}<a href="{{.URL}}">← {{.Label}}</a> · {{end}}<a href="{{.Prefix}}">Knowledge base</a>{{with .Path}} · <code>{{.}}</code>{{end}}</p>
 {{if not .TitleInBody}}<h1>{{.Title}}</h1>{{end}}
 {{- with .Meta}}<p class="meta">{{.}}</p>{{end}}
-{{- if .List}}<ul class="list">{{range .List}}<li><a href="/kb/{{.Path}}">{{.Title}}</a> <code>{{.Path}}</code></li>{{end}}</ul>{{end}}
+{{- if .List}}<ul class="list">{{range .List}}<li><a href="{{$.Prefix}}{{.Path}}">{{.Title}}</a> <code>{{.Path}}</code></li>{{end}}</ul>{{end}}
 {{- .Body}}
 {{- range .Sections}}
 {{- if .Heading}}<h2 id="{{.Anchor}}">{{.Heading}}</h2>{{end}}
@@ -88,7 +96,44 @@ var articlePage = template.Must(template.New("article").Parse(`<!doctype html>
 </main></body></html>
 `))
 
+// Options say where the articles are and how pages link back.
+type Options struct {
+	Dir          string // the knowledge folder
+	MaxFileBytes int64  // larger files are not served; 0 means the loader's default
+	Prefix       string // URL path the handler is mounted at, ending in "/", e.g. "/articles/"
+	Site         string // shown in the page title, e.g. "kbbot"
+	Home         *Link  // a link shown before "Knowledge base", or nil
+	Logger       zerolog.Logger
+}
+
+// Link is a labelled URL.
+type Link struct{ URL, Label string }
+
+// Handler serves GET Prefix+PATH: one article, rendered, and GET Prefix: the
+// list of articles. Mount it on a pattern such as "GET /articles/{path...}".
+type Handler struct {
+	opts Options
+	log  zerolog.Logger
+}
+
+// New returns a handler for the articles in o.Dir.
+func New(o Options) *Handler {
+	if o.Prefix == "" {
+		o.Prefix = "/"
+	}
+	if !strings.HasSuffix(o.Prefix, "/") {
+		o.Prefix += "/"
+	}
+	if o.Site == "" {
+		o.Site = "kbbot"
+	}
+	return &Handler{opts: o, log: o.Logger.With().Str("component", "articlepage").Logger()}
+}
+
 type articleView struct {
+	Site, Prefix      string
+	CSS               template.CSS // our own stylesheet
+	Home              *Link
 	Title, Path, Meta string
 	TitleInBody       bool          // the Markdown opens with its own H1
 	Body              template.HTML // rendered Markdown (goldmark, safe mode)
@@ -101,11 +146,18 @@ type sectionView struct {
 	Paragraphs      []string
 }
 
-// handleArticle serves GET /kb/PATH: one knowledge article, rendered, or the
-// list of articles for /kb/.
-func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
-	rel := r.PathValue("path")
-	if s.opts.KnowledgeDir == "" {
+// ServeHTTP serves one article, or the list of them.
+func (s *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	rel, ok := strings.CutPrefix(r.URL.Path, s.opts.Prefix)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	if s.opts.Dir == "" {
 		http.NotFound(w, r)
 		return
 	}
@@ -151,8 +203,8 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 
 // readArticle reads a file inside the knowledge folder; os.Root refuses
 // paths (and symlinks) that lead out of it.
-func (s *Server) readArticle(rel string) ([]byte, error) {
-	root, err := os.OpenRoot(s.opts.KnowledgeDir)
+func (s *Handler) readArticle(rel string) ([]byte, error) {
+	root, err := os.OpenRoot(s.opts.Dir)
 	if err != nil {
 		return nil, err
 	}
@@ -176,8 +228,8 @@ func (s *Server) readArticle(rel string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(f, max))
 }
 
-func (s *Server) articleList(w http.ResponseWriter, r *http.Request) {
-	files, _, err := knowledge.Scan(s.opts.KnowledgeDir, knowledge.Options{MaxFileBytes: s.opts.MaxFileBytes})
+func (s *Handler) articleList(w http.ResponseWriter, r *http.Request) {
+	files, _, err := knowledge.Scan(s.opts.Dir, knowledge.Options{MaxFileBytes: s.opts.MaxFileBytes})
 	if err != nil {
 		http.Error(w, "The knowledge folder cannot be read.", http.StatusInternalServerError)
 		return
@@ -195,7 +247,8 @@ func (s *Server) articleList(w http.ResponseWriter, r *http.Request) {
 	s.page(w, v)
 }
 
-func (s *Server) page(w http.ResponseWriter, v articleView) {
+func (s *Handler) page(w http.ResponseWriter, v articleView) {
+	v.Site, v.Prefix, v.CSS, v.Home = s.opts.Site, s.opts.Prefix, template.CSS(css), s.opts.Home
 	var buf bytes.Buffer
 	if err := articlePage.Execute(&buf, v); err != nil {
 		s.log.Error().Err(err).Msg("render article page")
