@@ -141,6 +141,9 @@ func Check(dir string, opts CheckOptions) (Checked, error) {
 					add(f.Path, Error, "front matter: %v", err)
 				}
 			}
+			if u := strings.TrimSpace(meta.URL); u != "" && !kb.LinkableURL(u) {
+				add(f.Path, Warning, "front matter: url %q is ignored: only http://, https:// and mailto: links are used", u)
+			}
 			if has && len(meta.Tags) == 0 {
 				add(f.Path, Warning, "front matter: no tags; /kb topics lists articles by tag")
 			}

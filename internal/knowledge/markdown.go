@@ -108,6 +108,18 @@ func ParseFrontMatter(fm []byte) (FrontMatter, []string, error) {
 	return meta, unknown, nil
 }
 
+// articleURL is the front-matter url if it may become a link, else "": a
+// value such as "!channel" or "javascript:..." would be a mention or a
+// script in Slack, so it is dropped here (Check warns about it) and the
+// article is linked as if it had none.
+func articleURL(u string) string {
+	u = strings.TrimSpace(u)
+	if !kb.LinkableURL(u) {
+		return ""
+	}
+	return u
+}
+
 // ParseDate reads the dates people write in front matter.
 func ParseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
@@ -127,7 +139,7 @@ func parseMarkdown(data []byte) (kb.Article, error) {
 	if err != nil {
 		return kb.Article{}, err
 	}
-	art := kb.Article{Title: strings.TrimSpace(meta.Title), Tags: meta.Tags, Aliases: meta.Aliases, URL: strings.TrimSpace(meta.URL), Owner: meta.Owner}
+	art := kb.Article{Title: strings.TrimSpace(meta.Title), Tags: meta.Tags, Aliases: meta.Aliases, URL: articleURL(meta.URL), Owner: meta.Owner}
 	if meta.Updated != "" {
 		if t, err := ParseDate(meta.Updated); err == nil {
 			art.Updated = t
