@@ -233,6 +233,10 @@ func others(all []string, not string) []string {
 
 // markdownLinks lists link destinations in a Markdown body.
 func markdownLinks(body []byte) []string {
+	body, err := guardMarkdown(body, 1)
+	if err != nil {
+		return nil // Parse has reported it
+	}
 	doc := md.Parser().Parse(text.NewReader(body))
 	var out []string
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -247,6 +251,10 @@ func markdownLinks(body []byte) []string {
 // emptySections lists headings followed directly by a heading of the same or
 // a higher level, or by the end of the file.
 func emptySections(body []byte) []string {
+	body, err := guardMarkdown(body, 1)
+	if err != nil {
+		return nil // Parse has reported it
+	}
 	doc := md.Parser().Parse(text.NewReader(body))
 	var out []string
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {

@@ -90,6 +90,9 @@ func ParseFrontMatter(fm []byte) (FrontMatter, []string, error) {
 	if len(bytes.TrimSpace(fm)) == 0 {
 		return meta, nil, nil
 	}
+	if err := checkFrontMatter(fm); err != nil {
+		return meta, nil, err
+	}
 	if err := yaml.Unmarshal(fm, &meta); err != nil {
 		return meta, nil, fmt.Errorf("front matter: %w", err)
 	}
@@ -120,6 +123,12 @@ func articleURL(u string) string {
 	return u
 }
 
+// bodyLine is the line number in data of body's first line; body is what
+// SplitFrontMatter returned.
+func bodyLine(data, body []byte) int {
+	return 1 + bytes.Count(data[:len(data)-len(body)], []byte("\n"))
+}
+
 // ParseDate reads the dates people write in front matter.
 func ParseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
@@ -137,6 +146,9 @@ func parseMarkdown(data []byte) (kb.Article, error) {
 	fm, body, _ := SplitFrontMatter(data)
 	meta, _, err := ParseFrontMatter(fm)
 	if err != nil {
+		return kb.Article{}, err
+	}
+	if body, err = guardMarkdown(body, bodyLine(data, body)); err != nil {
 		return kb.Article{}, err
 	}
 	art := kb.Article{Title: strings.TrimSpace(meta.Title), Tags: meta.Tags, Aliases: meta.Aliases, URL: articleURL(meta.URL), Owner: meta.Owner}
