@@ -888,7 +888,7 @@ func TestSlackManifest(t *testing.T) {
 	if len(m.Features.SlashCommands) != 1 || m.Features.SlashCommands[0].Command != config.Defaults["SLASH_COMMAND"] {
 		t.Errorf("slash commands %+v, want %s", m.Features.SlashCommands, config.Defaults["SLASH_COMMAND"])
 	}
-	for _, want := range []string{"app_mentions:read", "chat:write", "im:history", "im:read", "im:write", "commands", "users:read"} {
+	for _, want := range []string{"app_mentions:read", "chat:write", "im:history", "im:read", "im:write", "commands", "users:read", "channels:history", "groups:history", "mpim:history"} {
 		if !slices.Contains(m.OAuth.Scopes.Bot, want) {
 			t.Errorf("bot scopes %v lack %s", m.OAuth.Scopes.Bot, want)
 		}
