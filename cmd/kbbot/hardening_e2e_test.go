@@ -50,3 +50,84 @@ func TestHostileURLNeverReachesSlack(t *testing.T) {
 		})
 	}
 }
+
+// TestServerErrorRunLosesNoAnswer: during a run of 500s from
+// chat.postMessage, half of which had posted the message before failing,
+// every acknowledged question is answered exactly once.
+func TestServerErrorRunLosesNoAnswer(t *testing.T) {
+	emu := opsEmulator(t, slackemu.Options{})
+	bot := opsStart(t, emu, "bot", "LOG_LEVEL=info")
+	ctx := opsCtx(t, 90*time.Second)
+	const faults, questions = 20, 20 // each question takes at least one fault while any are left
+	for i := range faults {
+		emu.InjectFault("chat.postMessage", slackemu.Fault{Status: 500, Applied: i%2 == 0})
+	}
+	var asked []slackemu.Event
+	for i := range questions {
+		ev, err := emu.Mention("C0GENERAL", "U0ALICE", fmt.Sprintf("<@U0BOT> %s (%d)", opsQuestions[i%len(opsQuestions)].text, i), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		asked = append(asked, ev)
+	}
+	for _, ev := range asked {
+		ln := opsWaitLog(t, ctx, bot, func(ln map[string]any) bool {
+			return s(ln["message"]) == "handled" && s(ln["event_id"]) == ev.EventID
+		})
+		if s(ln["outcome"]) != "answered" {
+			t.Errorf("%s: outcome %q, want answered", ev.EventID, s(ln["outcome"]))
+		}
+	}
+	perThread := map[string]int{}
+	for _, m := range emu.Messages("C0GENERAL") {
+		if m.BotID != "" && m.ThreadTS != "" {
+			perThread[m.ThreadTS]++
+		}
+	}
+	for _, ev := range asked {
+		if n := perThread[ev.TS]; n != 1 {
+			t.Errorf("question %s has %d answers, want exactly 1", ev.TS, n)
+		}
+	}
+	failed := 0
+	for _, c := range emu.CallsTo("chat.postMessage") {
+		if c.Status == 500 {
+			failed++
+		}
+	}
+	if failed != faults {
+		t.Errorf("%d chat.postMessage calls failed with 500, want all %d injected faults used", failed, faults)
+	}
+	t.Logf("%d questions, %d 500s (half of them after posting), %d lookups", questions, failed, len(emu.CallsTo("conversations.replies")))
+
+	// An outage: every post fails for a few seconds, then Slack recovers.
+	// The duration is the fault's, not a wait for the bot.
+	emu.InjectFault("chat.postMessage", slackemu.Fault{Status: 500, Times: -1})
+	outage := time.AfterFunc(4*time.Second, emu.ClearFaults)
+	defer outage.Stop()
+	var during []slackemu.Event
+	for i := range 5 {
+		ev, err := emu.Mention("C0GENERAL", "U0BOB", fmt.Sprintf("<@U0BOT> %s (outage %d)", opsQuestions[i%len(opsQuestions)].text, i), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		during = append(during, ev)
+	}
+	for _, ev := range during {
+		ln := opsWaitLog(t, ctx, bot, func(ln map[string]any) bool {
+			return s(ln["message"]) == "handled" && s(ln["event_id"]) == ev.EventID
+		})
+		if s(ln["outcome"]) != "answered" {
+			t.Errorf("outage %s: outcome %q, want answered", ev.EventID, s(ln["outcome"]))
+		}
+		n := 0
+		for _, m := range emu.Messages("C0GENERAL") {
+			if m.BotID != "" && m.ThreadTS == ev.TS {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("outage question %s has %d answers, want exactly 1", ev.TS, n)
+		}
+	}
+}
