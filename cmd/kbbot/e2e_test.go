@@ -899,7 +899,7 @@ func TestSlackManifest(t *testing.T) {
 		t.Errorf("shortcuts %+v, want the message shortcut %s", sc, slackbot.ShortcutCallbackID)
 	}
 	for _, want := range []string{"app_mentions:read", "chat:write", "im:history", "im:read", "im:write", "commands", "users:read",
-		"channels:history", "groups:history", "channels:read", "groups:read"} {
+		"channels:history", "groups:history", "mpim:history", "channels:read", "groups:read"} {
 		if !slices.Contains(m.OAuth.Scopes.Bot, want) {
 			t.Errorf("bot scopes %v lack %s", m.OAuth.Scopes.Bot, want)
 		}

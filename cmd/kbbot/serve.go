@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -67,6 +68,11 @@ func runServe(ctx context.Context, e env) error {
 // until ctx ends. It is shared by kbbot serve and the playground. started,
 // if not nil, is called once the bot is built (before it connects).
 func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started func(*slackbot.Bot)) error {
+	// An old index must not hide a knowledge folder that is gone or
+	// mistyped: it would answer from stale articles with no error.
+	if st, err := os.Stat(cfg.KnowledgeDir); err != nil || !st.IsDir() {
+		return fmt.Errorf("KNOWLEDGE_DIR: %s is not a folder (set KNOWLEDGE_DIR to the folder of articles)", cfg.KnowledgeDir)
+	}
 	metrics := health.NewMetrics(nil)
 	db, err := openStore(ctx, cfg, log)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -50,6 +51,7 @@ type Config struct {
 	LogLevel       string
 	LogFormat      string // json, console, or auto
 	ShutdownGrace  time.Duration
+	UserRateLimit  int // USER_RATE_LIMIT: questions per minute per user, 0 = no limit
 
 	// Store
 	DataDir           string // DATA_DIR: SQLite's kbbot.db when DatabaseURL is empty
@@ -81,6 +83,7 @@ var Defaults = map[string]string{
 	"LOG_LEVEL":          "info",
 	"LOG_FORMAT":         "auto",
 	"SHUTDOWN_GRACE":     "10s",
+	"USER_RATE_LIMIT":    "20",
 
 	"DATA_DIR":            "./data",
 	"DATABASE_URL":        "",
@@ -98,7 +101,8 @@ type Getenv func(string) string
 
 // Layer returns a Getenv that reads getenv first and falls back to the
 // values in the .env file at path (if it exists). The process environment is
-// never modified. A .env that exists but cannot be parsed is an error.
+// never modified. A .env that exists but cannot be parsed is an error, and
+// so is a key in it that looks like a mistyped kbbot variable.
 func Layer(getenv Getenv, path string) (Getenv, error) {
 	vals, err := godotenv.Read(path)
 	if err != nil {
@@ -106,6 +110,9 @@ func Layer(getenv Getenv, path string) (Getenv, error) {
 			return getenv, nil
 		}
 		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if err := checkEnvKeys(path, vals); err != nil {
+		return nil, err
 	}
 	return func(k string) string {
 		if v := getenv(k); v != "" {
@@ -177,6 +184,7 @@ func Load(getenv Getenv) (Config, error) {
 		LogLevel:         strings.ToLower(get("LOG_LEVEL")),
 		LogFormat:        strings.ToLower(get("LOG_FORMAT")),
 		ShutdownGrace:    durVar("SHUTDOWN_GRACE"),
+		UserRateLimit:    intVar("USER_RATE_LIMIT", 0),
 
 		DataDir:           get("DATA_DIR"),
 		DatabaseURL:       get("DATABASE_URL"),
@@ -206,8 +214,8 @@ func Load(getenv Getenv) (Config, error) {
 	} else if !strings.HasSuffix(c.APIURL, "/") {
 		c.APIURL += "/" // slack-go appends the method name directly
 	}
-	if u := c.KnowledgeBaseURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-		errs = append(errs, fmt.Errorf("KNOWLEDGE_BASE_URL: want an http(s) URL, got %q", u))
+	if u := c.KnowledgeBaseURL; u != "" && !isHTTPURL(u) {
+		errs = append(errs, fmt.Errorf("KNOWLEDGE_BASE_URL: want an http(s) URL such as https://wiki.example.com/kb/, got %q", u))
 	}
 	if u := c.PublicURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 		errs = append(errs, fmt.Errorf("PUBLIC_URL: want the http(s) address users reach HTTP_ADDR at, got %q", u))
@@ -255,6 +263,12 @@ func (c Config) IsAdmin(userID string) bool {
 		}
 	}
 	return false
+}
+
+// isHTTPURL reports whether u is an absolute http:// or https:// URL with a host.
+func isHTTPURL(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != "" && !strings.ContainsAny(u, " \t\n<>|")
 }
 
 func validUserID(id string) bool {

@@ -20,7 +20,7 @@ const namespace = "kbbot"
 // than a missing series before the first event of each kind.
 var (
 	knownSurfaces = []string{"mention", "dm", "slash", "share"}
-	knownOutcomes = []string{"answered", "no_answer", "greeting", "help", "error", "refused"}
+	knownOutcomes = []string{"answered", "no_answer", "greeting", "help", "error", "refused", "undelivered"}
 )
 
 // Histogram boundaries in seconds, in 1-2-3-5 steps so that they read well

@@ -141,6 +141,9 @@ func Check(dir string, opts CheckOptions) (Checked, error) {
 					add(f.Path, Error, "front matter: %v", err)
 				}
 			}
+			if u := strings.TrimSpace(meta.URL); u != "" && !kb.LinkableURL(u) {
+				add(f.Path, Warning, "front matter: url %q is ignored: only http://, https:// and mailto: links are used", u)
+			}
 			if has && len(meta.Tags) == 0 {
 				add(f.Path, Warning, "front matter: no tags; /kb topics lists articles by tag")
 			}
@@ -230,6 +233,10 @@ func others(all []string, not string) []string {
 
 // markdownLinks lists link destinations in a Markdown body.
 func markdownLinks(body []byte) []string {
+	body, err := guardMarkdown(body, 1)
+	if err != nil {
+		return nil // Parse has reported it
+	}
 	doc := md.Parser().Parse(text.NewReader(body))
 	var out []string
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -244,6 +251,10 @@ func markdownLinks(body []byte) []string {
 // emptySections lists headings followed directly by a heading of the same or
 // a higher level, or by the end of the file.
 func emptySections(body []byte) []string {
+	body, err := guardMarkdown(body, 1)
+	if err != nil {
+		return nil // Parse has reported it
+	}
 	doc := md.Parser().Parse(text.NewReader(body))
 	var out []string
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {

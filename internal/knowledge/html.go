@@ -134,7 +134,9 @@ func parseHTML(data []byte) (kb.Article, error) {
 			a := tok.DataAtom
 			void := tt == html.SelfClosingTagToken || isVoid(a)
 			if len(skip) > 0 {
-				if !void {
+				// Past maxSkipDepth open elements are not tracked: the
+				// pop below would make badly nested input quadratic.
+				if !void && len(skip) < maxSkipDepth {
 					skip = append(skip, a)
 				}
 				continue

@@ -403,6 +403,9 @@ func Parse(rel string, data []byte) (kb.Article, error) {
 	if len(art.Sections) == 0 {
 		return kb.Article{}, errors.New("no text found")
 	}
+	if err := capArticle(&art); err != nil {
+		return kb.Article{}, err
+	}
 	return art, nil
 }
 

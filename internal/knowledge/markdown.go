@@ -90,6 +90,9 @@ func ParseFrontMatter(fm []byte) (FrontMatter, []string, error) {
 	if len(bytes.TrimSpace(fm)) == 0 {
 		return meta, nil, nil
 	}
+	if err := checkFrontMatter(fm); err != nil {
+		return meta, nil, err
+	}
 	if err := yaml.Unmarshal(fm, &meta); err != nil {
 		return meta, nil, fmt.Errorf("front matter: %w", err)
 	}
@@ -106,6 +109,24 @@ func ParseFrontMatter(fm []byte) (FrontMatter, []string, error) {
 		}
 	}
 	return meta, unknown, nil
+}
+
+// articleURL is the front-matter url if it may become a link, else "": a
+// value such as "!channel" or "javascript:..." would be a mention or a
+// script in Slack, so it is dropped here (Check warns about it) and the
+// article is linked as if it had none.
+func articleURL(u string) string {
+	u = strings.TrimSpace(u)
+	if !kb.LinkableURL(u) {
+		return ""
+	}
+	return u
+}
+
+// bodyLine is the line number in data of body's first line; body is what
+// SplitFrontMatter returned.
+func bodyLine(data, body []byte) int {
+	return 1 + bytes.Count(data[:len(data)-len(body)], []byte("\n"))
 }
 
 // ParseDate reads the dates people write in front matter.
@@ -127,7 +148,10 @@ func parseMarkdown(data []byte) (kb.Article, error) {
 	if err != nil {
 		return kb.Article{}, err
 	}
-	art := kb.Article{Title: strings.TrimSpace(meta.Title), Tags: meta.Tags, Aliases: meta.Aliases, URL: strings.TrimSpace(meta.URL), Owner: meta.Owner}
+	if body, err = guardMarkdown(body, bodyLine(data, body)); err != nil {
+		return kb.Article{}, err
+	}
+	art := kb.Article{Title: strings.TrimSpace(meta.Title), Tags: meta.Tags, Aliases: meta.Aliases, URL: articleURL(meta.URL), Owner: meta.Owner}
 	if meta.Updated != "" {
 		if t, err := ParseDate(meta.Updated); err == nil {
 			art.Updated = t

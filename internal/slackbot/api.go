@@ -12,10 +12,21 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// call runs one Web API call. A 429 is retried after its Retry-After, at most
-// RateLimitRetries times; every failure is logged with the method and Slack's
-// error code and counted, and the error is returned wrapped with the method.
+// call runs one idempotent Web API call; see callWith.
 func (b *Bot) call(ctx context.Context, method string, fn func(context.Context) error) error {
+	return b.callWith(ctx, method, fn, nil)
+}
+
+// callWith runs one Web API call. A 429 is retried after its Retry-After, at
+// most RateLimitRetries times; a transient failure (5xx, network) is retried
+// with backoff for up to RetryFor (see retry.go). verify is nil for an
+// idempotent call; for one that is not, it is asked after an ambiguous
+// failure whether the call took effect anyway, and the call is repeated
+// only if it says no. Every failure is logged with the method and Slack's
+// error code and counted, and the error is returned wrapped with the method.
+func (b *Bot) callWith(ctx context.Context, method string, fn func(context.Context) error, verify func(context.Context) (bool, error)) error {
+	var retry *retryState
+	limited := 0
 	for attempt := 0; ; attempt++ {
 		err := fn(ctx)
 		if err == nil {
@@ -23,7 +34,8 @@ func (b *Bot) call(ctx context.Context, method string, fn func(context.Context) 
 		}
 		code := errorCode(err)
 		b.metrics.SlackError(method, code)
-		if rl, ok := errors.AsType[*slack.RateLimitedError](err); ok && attempt < b.opts.RateLimitRetries {
+		if rl, ok := errors.AsType[*slack.RateLimitedError](err); ok && limited < b.opts.RateLimitRetries {
+			limited++
 			wait := rl.RetryAfter
 			if wait <= 0 {
 				wait = time.Second
@@ -38,12 +50,32 @@ func (b *Bot) call(ctx context.Context, method string, fn func(context.Context) 
 			}
 			continue
 		}
+		if f := classify(ctx, err); f != permanent {
+			if retry == nil {
+				retry = b.newRetry()
+			}
+			if f == ambiguous && verify != nil {
+				done, verr := verify(ctx)
+				switch {
+				case verr != nil:
+					b.log.Error().Str("method", method).Str("error_code", code).Err(err).AnErr("check_error", verr).Msg("slack call failed and could not be checked; not repeating it, to never post twice")
+					return fmt.Errorf("%s: %w", method, err)
+				case done:
+					b.log.Info().Str("method", method).Str("error_code", code).Int("attempt", attempt+1).Msg("slack call failed but had taken effect")
+					return nil
+				}
+			}
+			if retry.next(ctx) {
+				b.log.Warn().Str("method", method).Str("error_code", code).Err(err).Int("attempt", attempt+1).Msg("slack api call failed; retrying")
+				continue
+			}
+		}
 		if code != "invalid_blocks" { // the caller logs the fallback
 			ev := b.log.Warn()
 			if code == "canceled" {
 				ev = b.log.Debug()
 			}
-			ev.Str("method", method).Str("error_code", code).Err(err).Msg("slack api call failed")
+			ev.Str("method", method).Str("error_code", code).Err(err).Int("attempts", attempt+1).Msg("slack api call failed")
 		}
 		return fmt.Errorf("%s: %w", method, err)
 	}
@@ -93,6 +125,12 @@ func isBlocksRejected(err error) bool {
 // returns the message ts. If Slack rejects the blocks it sends the text
 // fallback alone, so the user still gets an answer.
 func (b *Bot) send(ctx context.Context, method, channel string, m message, mode ...slack.MsgOption) (string, error) {
+	return b.sendChecked(ctx, method, channel, m, nil, mode...)
+}
+
+// sendChecked is send with verify for a call that is not idempotent (see
+// callWith); extra options go only to the first attempt's build.
+func (b *Bot) sendChecked(ctx context.Context, method, channel string, m message, verify func(context.Context) (string, bool, error), mode ...slack.MsgOption) (string, error) {
 	build := func(withBlocks bool) []slack.MsgOption {
 		opts := append([]slack.MsgOption{}, mode...)
 		opts = append(opts,
@@ -105,12 +143,22 @@ func (b *Bot) send(ctx context.Context, method, channel string, m message, mode 
 		return opts
 	}
 	var ts string
+	var check func(context.Context) (bool, error)
+	if verify != nil {
+		check = func(ctx context.Context) (bool, error) {
+			t, ok, err := verify(ctx)
+			if ok {
+				ts = t
+			}
+			return ok, err
+		}
+	}
 	do := func(opts []slack.MsgOption) error {
-		return b.call(ctx, method, func(ctx context.Context) error {
+		return b.callWith(ctx, method, func(ctx context.Context) error {
 			_, t, _, err := b.api.SendMessageContext(ctx, channel, opts...)
 			ts = t
 			return err
-		})
+		}, check)
 	}
 	err := do(build(true))
 	// A response_url answers a rejected message with a bare HTTP 400 (slack-go
@@ -133,12 +181,19 @@ func (b *Bot) send(ctx context.Context, method, channel string, m message, mode 
 }
 
 // post sends a new message to a channel, in a thread if threadTS is set.
+// It carries a marker so that a failure which may have posted it anyway is
+// checked before it is posted again (see retry.go).
 func (b *Bot) post(ctx context.Context, channel, threadTS string, m message) (string, error) {
-	var mode []slack.MsgOption
+	marker := newMarker()
+	mode := []slack.MsgOption{markerOption(marker)}
 	if threadTS != "" {
 		mode = append(mode, slack.MsgOptionTS(threadTS))
 	}
-	return b.send(ctx, "chat.postMessage", channel, m, mode...)
+	since := time.Now()
+	verify := func(ctx context.Context) (string, bool, error) {
+		return b.findPosted(ctx, channel, threadTS, marker, since)
+	}
+	return b.sendChecked(ctx, "chat.postMessage", channel, m, verify, mode...)
 }
 
 // responseMode is how a response_url reply is shown.
@@ -159,6 +214,10 @@ func (b *Bot) respond(ctx context.Context, url string, m message, mode responseM
 		opt = slack.MsgOptionResponseURL(url, slack.ResponseTypeEphemeral)
 	case respondInChannel:
 		opt = slack.MsgOptionResponseURL(url, slack.ResponseTypeInChannel)
+		// Seen by everyone, and a response_url cannot be checked: an
+		// ambiguous failure is not repeated.
+		_, err := b.sendChecked(ctx, "response_url", "", m, func(context.Context) (string, bool, error) { return "", false, errUnverifiable }, opt)
+		return err
 	case respondReplace:
 		opt = slack.MsgOptionReplaceOriginal(url)
 	case respondDelete:

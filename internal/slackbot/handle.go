@@ -248,7 +248,8 @@ func (b *Bot) answer(ctx context.Context, r *request) {
 	case searchErr != nil:
 		err = searchErr
 	case err != nil:
-		outcome = "error"
+		// Acknowledged, so Slack will not redeliver it: the answer is lost.
+		outcome = "undelivered"
 		b.counts.errors.Add(1)
 	}
 	b.recordQuestion(ctx, r, question, ans, outcome)

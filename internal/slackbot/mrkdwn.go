@@ -68,8 +68,13 @@ func cutPlain(s string, max int) string {
 }
 
 // link renders <url|label> with the label escaped and the URL made safe to
-// sit inside angle brackets.
+// sit inside angle brackets. Only http(s) and mailto URLs become links: a
+// target such as "!channel" or "@U123" would be a mention, "javascript:" a
+// script, so anything else is shown as the plain label.
 func link(url, label string, max int) string {
+	if !kb.LinkableURL(url) {
+		return clip(label, max)
+	}
 	u := escape(strings.NewReplacer("|", "%7C", " ", "%20", "\n", "").Replace(url))
 	if u == "" || len(u) > 1000 {
 		return clip(label, max)

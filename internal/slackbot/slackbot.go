@@ -92,6 +92,8 @@ type Options struct {
 	ShutdownGrace    time.Duration // time to finish in-flight answers on stop, default 10s
 	PingInterval     time.Duration // reconnect if Slack sends no ping for this long, default 30s
 	RateLimitRetries int           // retries of a call answered 429, default 3
+	RetryFor         time.Duration // how long a 5xx or network failure is retried, default 60s
+	RetryBackoff     time.Duration // first wait before such a retry, doubling, default 250ms
 	DedupTTL         time.Duration // how long event ids are remembered, default 10m
 	DedupSize        int           // at most this many, default 10000
 	HTTPClient       *http.Client  // default: 20s timeout, idle connections for every worker
@@ -127,6 +129,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.RateLimitRetries <= 0 {
 		o.RateLimitRetries = 3
+	}
+	if o.RetryFor <= 0 {
+		o.RetryFor = defaultRetryFor
+	}
+	if o.RetryBackoff <= 0 {
+		o.RetryBackoff = defaultRetryBackoff
 	}
 	if o.DedupTTL <= 0 {
 		o.DedupTTL = 10 * time.Minute

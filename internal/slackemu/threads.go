@@ -46,14 +46,17 @@ func (s *Server) ChannelMessage(channel, user, text, threadTS string) (Event, er
 
 // conversationsReplies serves conversations.replies: the thread's parent
 // and its replies, oldest first, without ephemerals or deleted messages.
-// limit is honoured; cursor is the index to start at.
+// oldest drops earlier replies (the parent always comes, as in Slack),
+// limit is honoured, cursor is the index to start at, and message metadata
+// is returned when include_all_metadata is set.
 func (s *Server) conversationsReplies(p map[string]any) apiResult {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	channel, ts := str(p, "channel"), str(p, "ts")
-	if _, ok := s.channels[channel]; !ok {
+	c, ok := s.resolveChannelLocked(str(p, "channel"))
+	if !ok {
 		return errResult("channel_not_found")
 	}
+	channel, ts := c.ID, str(p, "ts")
 	if ts == "" {
 		return errResult("invalid_arguments")
 	}
@@ -61,9 +64,14 @@ func (s *Server) conversationsReplies(p map[string]any) apiResult {
 	if parent == nil || parent.Deleted {
 		return errResult("thread_not_found")
 	}
+	oldest, _ := strconv.ParseFloat(str(p, "oldest"), 64)
+	meta := str(p, "include_all_metadata") == "1" || str(p, "include_all_metadata") == "true"
 	var thread []*Message
 	for _, m := range s.history[channel] {
 		if m.Ephemeral || m.Deleted || (m.TS != ts && m.ThreadTS != ts) {
+			continue
+		}
+		if t, _ := strconv.ParseFloat(m.TS, 64); t < oldest && m.TS != ts {
 			continue
 		}
 		thread = append(thread, m)
@@ -79,6 +87,9 @@ func (s *Server) conversationsReplies(p map[string]any) apiResult {
 	msgs := make([]any, 0, end-start)
 	for _, m := range thread[start:end] {
 		j := s.messageJSONLocked(m)
+		if meta && m.Metadata != nil {
+			j["metadata"] = deepCopyMap(m.Metadata)
+		}
 		if m.ThreadTS == "" && m.TS == ts {
 			j["thread_ts"] = ts
 			j["reply_count"] = len(thread) - 1

@@ -31,6 +31,10 @@ type Fault struct {
 	// Times is how many calls the fault affects: default 1, negative for every
 	// call until ClearFaults.
 	Times int
+	// Applied makes the call take effect first and fail only in its answer:
+	// the message is posted, the client sees the error (an ambiguous
+	// failure, as when Slack's edge times out on a slow backend).
+	Applied bool
 }
 
 type faultState struct {
@@ -267,7 +271,11 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	params, token, fromHeader, perr := readParams(r)
 	call.Params, call.Token = params, token
 
-	res, faulted := s.applyFault(r, s.takeFault(method))
+	fault := s.takeFault(method)
+	if fault != nil && fault.Applied && perr == nil {
+		_ = s.serveMethod(r, method, params, token, fromHeader)
+	}
+	res, faulted := s.applyFault(r, fault)
 	if !faulted {
 		if perr != nil {
 			res = errResult("invalid_form_data")
@@ -328,6 +336,8 @@ func (s *Server) serveMethod(r *http.Request, method string, p map[string]any, t
 		return s.conversationsInfo(p)
 	case "conversations.replies":
 		return s.conversationsReplies(p) // threads.go
+	case "conversations.history":
+		return s.conversationsHistory(p) // history.go
 	}
 	return errResult("unknown_method")
 }
@@ -445,7 +455,7 @@ func (s *Server) postMessage(p map[string]any) apiResult {
 	m := &Message{
 		Channel: c.ID, TS: s.nextTSLocked(), ThreadTS: str(p, "thread_ts"),
 		User: s.opts.BotUserID, BotID: s.opts.BotID, Text: mc.text,
-		Blocks: mc.blocks, Attachments: mc.attachments,
+		Blocks: mc.blocks, Attachments: mc.attachments, Metadata: metadataParam(p),
 	}
 	s.storeMessageLocked(m)
 	msg := s.messageJSONLocked(m)

@@ -43,6 +43,7 @@ type Message struct {
 	ResponseType string // "ephemeral" or "in_channel" for response_url and ack replies
 	Updated      bool
 	Deleted      bool
+	Metadata     map[string]any // chat.postMessage's metadata, as sent
 }
 
 // ActivityKind says what an Activity reports.

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kbbot/kbbot/internal/slackemu"
+)
+
+// TestHostileURLNeverReachesSlack: articles whose front-matter url is a
+// Slack mention (!channel, !here, !subteam^ID, @U...) or a script
+// (javascript:) are answered, but the answer links them to the knowledge
+// base instead: nothing posted pings anyone or carries the script.
+func TestHostileURLNeverReachesSlack(t *testing.T) {
+	emu := opsEmulator(t, slackemu.Options{})
+	kdir := opsKnowledge(t)
+	hostile := []string{"!channel", "!here", "!everyone", "!subteam^S0ADMINS", "@U0ALICE", "#C0GENERAL", "javascript:alert(1)", "data:text/html,<script>alert(1)</script>"}
+	for i, u := range hostile {
+		body := fmt.Sprintf("---\ntitle: \"Gizmo %d maintenance\"\ntags: [ops]\nurl: %q\n---\n\n## How do I oil gizmo%d?\n\nOil gizmo%d with sprocketine every week and log it.\n", i, u, i, i)
+		opsWrite(t, filepath.Join(kdir, fmt.Sprintf("gizmo-%d.md", i)), body)
+	}
+	opsStart(t, emu, "bot", "KNOWLEDGE_DIR="+kdir, "LOG_LEVEL=info")
+	ctx := opsCtx(t, 60*time.Second)
+	feed := opsWatch(t, emu)
+	for i, u := range hostile {
+		t.Run(u, func(t *testing.T) {
+			c := opsAsk(t, ctx, emu, feed, fmt.Sprintf("how do I oil gizmo%d", i))
+			if !opsCites(c, fmt.Sprintf("Gizmo %d maintenance", i)) {
+				t.Fatalf("answer does not cite the article: %q", s(c.Params["text"]))
+			}
+			raw, err := json.Marshal(c.Params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// JSON escapes < and > as \u003c and \u003e; undo that to see
+			// what Slack would parse.
+			posted := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(raw))
+			for _, bad := range []string{"<!", "<@", "<#", "javascript:", "data:text"} {
+				if strings.Contains(posted, bad) {
+					t.Errorf("posted message contains %q:\n%s", bad, posted)
+				}
+			}
+			if want := fmt.Sprintf("<https://kb.example.com/gizmo-%d.md", i); !strings.Contains(posted, want) {
+				t.Errorf("posted message does not link %s…; got:\n%s", want, posted)
+			}
+		})
+	}
+}
+
+// TestServerErrorRunLosesNoAnswer: during a run of 500s from
+// chat.postMessage, half of which had posted the message before failing,
+// every acknowledged question is answered exactly once.
+func TestServerErrorRunLosesNoAnswer(t *testing.T) {
+	emu := opsEmulator(t, slackemu.Options{})
+	bot := opsStart(t, emu, "bot", "LOG_LEVEL=info")
+	ctx := opsCtx(t, 90*time.Second)
+	const faults, questions = 20, 20 // each question takes at least one fault while any are left
+	for i := range faults {
+		emu.InjectFault("chat.postMessage", slackemu.Fault{Status: 500, Applied: i%2 == 0})
+	}
+	var asked []slackemu.Event
+	for i := range questions {
+		ev, err := emu.Mention("C0GENERAL", "U0ALICE", fmt.Sprintf("<@U0BOT> %s (%d)", opsQuestions[i%len(opsQuestions)].text, i), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		asked = append(asked, ev)
+	}
+	for _, ev := range asked {
+		ln := opsWaitLog(t, ctx, bot, func(ln map[string]any) bool {
+			return s(ln["message"]) == "handled" && s(ln["event_id"]) == ev.EventID
+		})
+		if s(ln["outcome"]) != "answered" {
+			t.Errorf("%s: outcome %q, want answered", ev.EventID, s(ln["outcome"]))
+		}
+	}
+	perThread := map[string]int{}
+	for _, m := range emu.Messages("C0GENERAL") {
+		if m.BotID != "" && m.ThreadTS != "" {
+			perThread[m.ThreadTS]++
+		}
+	}
+	for _, ev := range asked {
+		if n := perThread[ev.TS]; n != 1 {
+			t.Errorf("question %s has %d answers, want exactly 1", ev.TS, n)
+		}
+	}
+	failed := 0
+	for _, c := range emu.CallsTo("chat.postMessage") {
+		if c.Status == 500 {
+			failed++
+		}
+	}
+	if failed != faults {
+		t.Errorf("%d chat.postMessage calls failed with 500, want all %d injected faults used", failed, faults)
+	}
+	t.Logf("%d questions, %d 500s (half of them after posting), %d lookups", questions, failed, len(emu.CallsTo("conversations.replies")))
+
+	// An outage: every post fails for a few seconds, then Slack recovers.
+	// The duration is the fault's, not a wait for the bot.
+	emu.InjectFault("chat.postMessage", slackemu.Fault{Status: 500, Times: -1})
+	outage := time.AfterFunc(4*time.Second, emu.ClearFaults)
+	defer outage.Stop()
+	var during []slackemu.Event
+	for i := range 5 {
+		ev, err := emu.Mention("C0GENERAL", "U0BOB", fmt.Sprintf("<@U0BOT> %s (outage %d)", opsQuestions[i%len(opsQuestions)].text, i), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		during = append(during, ev)
+	}
+	for _, ev := range during {
+		ln := opsWaitLog(t, ctx, bot, func(ln map[string]any) bool {
+			return s(ln["message"]) == "handled" && s(ln["event_id"]) == ev.EventID
+		})
+		if s(ln["outcome"]) != "answered" {
+			t.Errorf("outage %s: outcome %q, want answered", ev.EventID, s(ln["outcome"]))
+		}
+		n := 0
+		for _, m := range emu.Messages("C0GENERAL") {
+			if m.BotID != "" && m.ThreadTS == ev.TS {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("outage question %s has %d answers, want exactly 1", ev.TS, n)
+		}
+	}
+}
