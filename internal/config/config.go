@@ -19,7 +19,10 @@ import (
 type Config struct {
 	// Slack
 	BotToken        string // SLACK_BOT_TOKEN, xoxb-
-	AppToken        string // SLACK_APP_TOKEN, xapp-
+	AppToken        string // SLACK_APP_TOKEN, xapp- (socket mode)
+	Mode            string // SLACK_MODE: socket or http
+	SlackHTTPAddr   string // SLACK_HTTP_ADDR: where http mode serves /slack/events, /slack/interactive, /slack/commands
+	SigningSecret   string // SLACK_SIGNING_SECRET: http mode; never log it
 	APIURL          string // SLACK_API_URL, must end with "/"
 	SlashCommand    string // SLASH_COMMAND
 	AdminUserIDs    []string
@@ -64,6 +67,8 @@ type Config struct {
 // Defaults are the values used when a variable is unset. .env.example mirrors them.
 var Defaults = map[string]string{
 	"SLACK_API_URL":      "https://slack.com/api/",
+	"SLACK_MODE":         ModeSocket,
+	"SLACK_HTTP_ADDR":    ":3000",
 	"SLASH_COMMAND":      "/kb",
 	"ADMIN_USER_IDS":     "",
 	"ADMINS_FROM_SLACK":  "false",
@@ -95,6 +100,12 @@ var Defaults = map[string]string{
 	"EXPERTS":              "",
 	"DEFAULT_EXPERTS":      "",
 }
+
+// Slack transports (SLACK_MODE).
+const (
+	ModeSocket = "socket" // Socket Mode: the bot dials out; no public URL
+	ModeHTTP   = "http"   // Events API, interactivity and slash commands as signed HTTPS requests
+)
 
 // Getenv looks a variable up; os.Getenv and a map lookup both fit.
 type Getenv func(string) string
@@ -165,6 +176,9 @@ func Load(getenv Getenv) (Config, error) {
 	c := Config{
 		BotToken:         strings.TrimSpace(getenv("SLACK_BOT_TOKEN")),
 		AppToken:         strings.TrimSpace(getenv("SLACK_APP_TOKEN")),
+		Mode:             strings.ToLower(get("SLACK_MODE")),
+		SlackHTTPAddr:    addrVar("SLACK_HTTP_ADDR"),
+		SigningSecret:    strings.TrimSpace(getenv("SLACK_SIGNING_SECRET")),
 		APIURL:           get("SLACK_API_URL"),
 		SlashCommand:     get("SLASH_COMMAND"),
 		AdminsFromSlack:  boolVar("ADMINS_FROM_SLACK"),
@@ -220,6 +234,9 @@ func Load(getenv Getenv) (Config, error) {
 	if u := c.PublicURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 		errs = append(errs, fmt.Errorf("PUBLIC_URL: want the http(s) address users reach HTTP_ADDR at, got %q", u))
 	}
+	if c.Mode != ModeSocket && c.Mode != ModeHTTP {
+		errs = append(errs, fmt.Errorf("SLACK_MODE: want socket or http, got %q", c.Mode))
+	}
 	switch c.LogLevel {
 	case "trace", "debug", "info", "warn", "error":
 	default:
@@ -236,10 +253,23 @@ func Load(getenv Getenv) (Config, error) {
 // HasSlackTokens reports whether either Slack token is set.
 func (c Config) HasSlackTokens() bool { return c.BotToken != "" || c.AppToken != "" }
 
-// ValidateSlack checks the two tokens serve needs. Error messages name the
-// variable and say where to get the token, and never contain the token.
+// ValidateSlack checks the secrets serve needs: the bot token, and the app
+// token (socket mode) or the signing secret (http mode). Error messages name
+// the variable and say where to get it, and never contain its value.
 func (c Config) ValidateSlack() error {
 	var errs []error
+	if c.Mode == ModeHTTP {
+		switch {
+		case c.BotToken == "":
+			errs = append(errs, errors.New("SLACK_BOT_TOKEN: not set; copy the Bot User OAuth Token (xoxb-...) from your app's OAuth & Permissions page"))
+		case !strings.HasPrefix(c.BotToken, "xoxb-"):
+			errs = append(errs, errors.New("SLACK_BOT_TOKEN: must start with xoxb-; use the Bot User OAuth Token from your app's OAuth & Permissions page"))
+		}
+		if c.SigningSecret == "" {
+			errs = append(errs, errors.New("SLACK_SIGNING_SECRET: not set (SLACK_MODE=http); copy the Signing Secret from your app's Basic Information > App Credentials"))
+		}
+		return errors.Join(errs...)
+	}
 	switch {
 	case c.BotToken == "":
 		errs = append(errs, errors.New("SLACK_BOT_TOKEN: not set; copy the Bot User OAuth Token (xoxb-...) from your app's OAuth & Permissions page"))

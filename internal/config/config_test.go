@@ -101,3 +101,43 @@ func TestIsAdmin(t *testing.T) {
 		t.Errorf("IsAdmin wrong for %v", c.AdminUserIDs)
 	}
 }
+
+func TestSlackMode(t *testing.T) {
+	tests := []struct {
+		name string
+		vars map[string]string
+		mode string
+		errs []string // in Load or ValidateSlack; none: valid
+	}{
+		{"default is socket", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, ModeSocket, nil},
+		{"http needs no app token", map[string]string{"SLACK_MODE": "HTTP", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cr3t-value"}, ModeHTTP, nil},
+		{"http needs the signing secret", map[string]string{"SLACK_MODE": "http", "SLACK_BOT_TOKEN": "xoxb-1"}, ModeHTTP, []string{"SLACK_SIGNING_SECRET: not set"}},
+		{"unknown mode", map[string]string{"SLACK_MODE": "webhook"}, "webhook", []string{`SLACK_MODE: want socket or http, got "webhook"`}},
+		{"bad address", map[string]string{"SLACK_MODE": "http", "SLACK_HTTP_ADDR": "3000"}, ModeHTTP, []string{"SLACK_HTTP_ADDR"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Load(env(tc.vars))
+			if err == nil {
+				err = c.ValidateSlack()
+			}
+			if c.Mode != tc.mode {
+				t.Errorf("mode %q, want %q", c.Mode, tc.mode)
+			}
+			if len(tc.errs) == 0 && err != nil {
+				t.Errorf("got %v, want no error", err)
+			}
+			for _, want := range tc.errs {
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Errorf("got %v, want an error with %q", err, want)
+				}
+			}
+			if err != nil && tc.vars["SLACK_SIGNING_SECRET"] != "" && strings.Contains(err.Error(), tc.vars["SLACK_SIGNING_SECRET"]) {
+				t.Errorf("the secret is in the error: %v", err)
+			}
+		})
+	}
+	if c, _ := Load(env(nil)); c.SlackHTTPAddr != ":3000" {
+		t.Errorf("SLACK_HTTP_ADDR default %q, want :3000", c.SlackHTTPAddr)
+	}
+}

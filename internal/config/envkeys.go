@@ -6,10 +6,10 @@ import (
 	"strings"
 )
 
-// Variables is every variable kbbot reads: those with defaults, the two
-// tokens and KBBOT_ENV_FILE.
+// Variables is every variable kbbot reads: those with defaults, the Slack
+// secrets (which have none) and KBBOT_ENV_FILE.
 func Variables() []string {
-	out := []string{"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "KBBOT_ENV_FILE"}
+	out := []string{"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "KBBOT_ENV_FILE"}
 	for k := range Defaults {
 		out = append(out, k)
 	}

@@ -18,7 +18,8 @@ func TestEnvFileTypos(t *testing.T) {
 		{"singular", "MAX_RESULT=5\n", "MAX_RESULT is not a kbbot variable; did you mean MAX_RESULTS?"},
 		{"lower case", "log_level=debug\n", "log_level is not a kbbot variable; did you mean LOG_LEVEL?"},
 		{"our prefix", "KBBOT_WORKERS=4\n", "KBBOT_WORKERS is not a kbbot variable; did you mean KBBOT_ENV_FILE?"},
-		{"slack prefix", "SLACK_SIGNING_SECRET=x\n", "SLACK_SIGNING_SECRET is not a kbbot variable"},
+		{"slack prefix", "SLACK_VERIFICATION_TOKEN=x\n", "SLACK_VERIFICATION_TOKEN is not a kbbot variable"},
+		{"http mode keys", "SLACK_MODE=http\nSLACK_HTTP_ADDR=:3000\nSLACK_SIGNING_SECRET=x\n", ""},
 		{"two edits", "KNOWLEGE_DR=/k\n", "did you mean KNOWLEDGE_DIR?"},
 	}
 	for _, tc := range tests {
