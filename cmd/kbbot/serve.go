@@ -21,7 +21,7 @@ import (
 )
 
 func init() {
-	register("serve", "connect to Slack (Socket Mode) and answer questions", runServe)
+	register("serve", "answer questions in Slack (Socket Mode, or HTTP with SLACK_MODE=http)", runServe)
 }
 
 // The search library is what the Slack layer asks and reindexes, and the
@@ -103,6 +103,9 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 		BotToken:        cfg.BotToken,
 		AppToken:        cfg.AppToken,
 		APIURL:          cfg.APIURL,
+		Mode:            cfg.Mode,
+		HTTPAddr:        cfg.SlackHTTPAddr,
+		SigningSecret:   cfg.SigningSecret,
 		SlashCommand:    cfg.SlashCommand,
 		MaxResults:      cfg.MaxResults,
 		AdminUserIDs:    cfg.AdminUserIDs,
@@ -131,6 +134,8 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 		switch {
 		case !raw.Ready():
 			return false, "index not loaded"
+		case !bot.Connected() && cfg.Mode == config.ModeHTTP:
+			return false, "not serving Slack requests (starting or draining)"
 		case !bot.Connected():
 			return false, "not connected to Slack"
 		}
@@ -197,7 +202,7 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 	} else {
 		log.Warn().Msg(sourcelink.Advice)
 	}
-	log.Info().Str("api_url", cfg.APIURL).Str("command", cfg.SlashCommand).Str("http_addr", ops.Addr()).Msg("starting slack bot")
+	log.Info().Str("mode", cfg.Mode).Str("api_url", cfg.APIURL).Str("command", cfg.SlashCommand).Str("http_addr", ops.Addr()).Msg("starting slack bot")
 	botErr := bot.Run(botCtx)
 	if botErr != nil {
 		botErr = fmt.Errorf("slack bot: %w", botErr)

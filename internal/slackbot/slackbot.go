@@ -1,4 +1,5 @@
-// Package slackbot answers questions in Slack over Socket Mode.
+// Package slackbot answers questions in Slack, over Socket Mode or over
+// signed HTTP requests (the Events API, interactivity and slash commands).
 package slackbot
 
 import (
@@ -52,12 +53,18 @@ func (nopMetrics) Answer(string, string, time.Duration) {}
 func (nopMetrics) SlackError(string, string)            {}
 func (nopMetrics) Reconnect()                           {}
 
-// Options configure a Bot. BotToken, AppToken and Searcher are required;
-// everything else has a default.
+// Options configure a Bot. BotToken, Searcher and AppToken (socket mode) or
+// SigningSecret (http mode) are required; everything else has a default.
 type Options struct {
 	BotToken string // xoxb-
-	AppToken string // xapp-
+	AppToken string // xapp-, socket mode
 	APIURL   string // Slack Web API base, ending in "/"; default Slack's
+
+	// Mode is ModeSocket (default) or ModeHTTP. Both feed the same handlers;
+	// only the transport and the acknowledgement differ.
+	Mode          string
+	HTTPAddr      string // http mode: where Slack's requests are served, default ":3000"
+	SigningSecret string // http mode: verifies every request (slackverify)
 
 	SlashCommand    string   // default "/kb"
 	MaxResults      int      // results per answer, default 3
@@ -106,6 +113,12 @@ func (o Options) withDefaults() Options {
 	if !strings.HasSuffix(o.APIURL, "/") {
 		o.APIURL += "/" // slack-go appends the method name directly
 	}
+	if o.Mode == "" {
+		o.Mode = ModeSocket
+	}
+	if o.HTTPAddr == "" {
+		o.HTTPAddr = ":3000"
+	}
 	if o.SlashCommand == "" {
 		o.SlashCommand = "/kb"
 	}
@@ -152,8 +165,8 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Bot is a Slack bot connected over Socket Mode. Create it with New and start
-// it with Run.
+// Bot is a Slack bot, over Socket Mode or HTTP. Create it with New and
+// start it with Run.
 type Bot struct {
 	opts    Options
 	log     zerolog.Logger
@@ -165,6 +178,10 @@ type Bot struct {
 	auto    *channelSet
 
 	queue chan job
+	// queueMu makes room-then-send one step when HTTP requests dispatch
+	// concurrently, and keeps them from sending once the queue is closed.
+	queueMu     sync.Mutex
+	queueClosed bool
 
 	botUserID string // from auth.test, to ignore our own messages
 	botID     string
@@ -204,7 +221,9 @@ func New(opts Options) *Bot {
 	return b
 }
 
-// Connected reports whether the Socket Mode connection is up, for readiness.
+// Connected reports whether the bot can take work, for readiness: the
+// Socket Mode connection is up, or, in http mode, requests are served and
+// the bot is not draining.
 func (b *Bot) Connected() bool { return b.connected.Load() }
 
 // acker sends Socket Mode acknowledgements; *socketmode.Client is one.
@@ -212,12 +231,16 @@ type acker interface {
 	AckCtx(ctx context.Context, envelopeID string, payload any) error
 }
 
-// Run connects to Slack and answers until ctx is cancelled, then stops
-// taking events, lets in-flight answers finish within ShutdownGrace, and
-// returns nil. It returns an error if Slack rejects the tokens. Call it once.
+// Run connects to Slack (or, in http mode, serves its requests) and answers
+// until ctx is cancelled, then stops taking events, lets in-flight answers
+// finish within ShutdownGrace, and returns nil. It returns an error if Slack
+// rejects the tokens or the HTTP address cannot be listened on. Call it once.
 func (b *Bot) Run(ctx context.Context) error {
 	if b.opts.Searcher == nil {
 		return errors.New("slackbot: Options.Searcher is nil")
+	}
+	if b.opts.Mode != ModeSocket && b.opts.Mode != ModeHTTP {
+		return fmt.Errorf("slackbot: unknown mode %q", b.opts.Mode)
 	}
 	b.started = time.Now()
 	if err := b.identify(ctx); err != nil {
@@ -227,11 +250,6 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 
-	sm := socketmode.New(b.api,
-		socketmode.OptionPingInterval(b.opts.PingInterval),
-		socketmode.OptionLog(logAdapter{b.log.With().Str("component", "socketmode").Logger()}),
-	)
-
 	// Workers get their own context: a stop request must not abort answers
 	// already acked, only the end of the grace period does.
 	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
@@ -240,6 +258,40 @@ func (b *Bot) Run(ctx context.Context) error {
 	for range b.opts.Workers {
 		workers.Go(func() { b.work(workCtx) })
 	}
+
+	var runErr error
+	if b.opts.Mode == ModeHTTP {
+		runErr = b.runHTTP(ctx) // httpmode.go
+	} else {
+		runErr = b.runSocket(ctx)
+	}
+
+	b.queueMu.Lock()
+	b.queueClosed = true
+	close(b.queue)
+	b.queueMu.Unlock()
+	done := make(chan struct{})
+	go func() { workers.Wait(); close(done) }()
+	timer := time.NewTimer(b.opts.ShutdownGrace)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+		b.log.Warn().Dur("grace", b.opts.ShutdownGrace).Msg("shutdown grace period over; abandoning in-flight answers")
+		cancelWork()
+		<-done
+	}
+	b.log.Info().Msg("stopped")
+	return runErr
+}
+
+// runSocket reads Socket Mode events until ctx ends or the socket fails for
+// good, then closes the socket once the acks already queued are written.
+func (b *Bot) runSocket(ctx context.Context) error {
+	sm := socketmode.New(b.api,
+		socketmode.OptionPingInterval(b.opts.PingInterval),
+		socketmode.OptionLog(logAdapter{b.log.With().Str("component", "socketmode").Logger()}),
+	)
 
 	sockCtx, stopSocket := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSocket()
@@ -282,19 +334,6 @@ loop:
 	if sockErr != nil {
 		<-sockErr
 	}
-	close(b.queue)
-	done := make(chan struct{})
-	go func() { workers.Wait(); close(done) }()
-	timer := time.NewTimer(b.opts.ShutdownGrace)
-	defer timer.Stop()
-	select {
-	case <-done:
-	case <-timer.C:
-		b.log.Warn().Dur("grace", b.opts.ShutdownGrace).Msg("shutdown grace period over; abandoning in-flight answers")
-		cancelWork()
-		<-done
-	}
-	b.log.Info().Msg("stopped")
 	return runErr
 }
 
