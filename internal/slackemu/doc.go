@@ -1,5 +1,6 @@
 // Package slackemu provides a local Slack emulator that speaks Slack's Web API
-// and Socket Mode over real sockets, records everything, and injects faults.
+// and Socket Mode or HTTP request URLs over real sockets, records everything,
+// and injects faults.
 //
 // A Server serves HTTP and WebSocket on one listener (or through Handler, for
 // mounting in a playground). Point a bot at it with
@@ -21,6 +22,18 @@
 //     sockets; the next is refused with a too_many_websockets disconnect. Ack
 //     frames of 20,480 bytes or more are rejected and, like Slack, the socket is
 //     closed with code 1009.
+//   - HTTP delivery (httpdelivery.go), after SetRequestURL: events POSTed as
+//     JSON to /slack/events, slash commands form-encoded to /slack/commands,
+//     interactions as a payload form field to /slack/interactive, each signed
+//     as Slack signs (X-Slack-Request-Timestamp, X-Slack-Signature v0= HMAC-SHA256
+//     with Options.SigningSecret). A 2xx within AckTimeout is the ack (a slash
+//     command's JSON body its reply); a slower answer, an error status or a
+//     failed connection gets an event retried, up to three times, with
+//     X-Slack-Retry-Num and X-Slack-Retry-Reason (http_timeout, http_error,
+//     connection_failed). DeliveryFault delays requests, or replaces the app's
+//     answer with a status (a 5xx from a load balancer) or a timeout. Each
+//     Delivery keeps the request as sent, for replay tests. HTTP has no
+//     envelopes: a command's or interaction's delivery id is its trigger_id.
 //   - Slash command ack payloads (text/blocks/response_type) become responses
 //     (ephemeral unless response_type is in_channel), as Slack shows them.
 //   - Web API methods: auth.test, chat.postMessage, chat.postEphemeral,
@@ -47,8 +60,8 @@
 // Rate limits are not enforced on their own (inject a 429 fault instead), nor
 // are scopes, channel membership, edit windows, files, reactions, history
 // methods other than conversations.replies, modals (views.open/push/update,
-// view_submission), global shortcuts, the
-// HTTP Events API, request signing, or Slack's 30,000 events per hour cap.
+// view_submission), global shortcuts, the url_verification handshake (tests
+// send it with Signed), or Slack's 30,000 events per hour cap.
 // Slash commands and interactions are delivered once and never retried (Slack
 // shows the user operation_timeout instead; the emulator records a Problem).
 // Connections are not refreshed on their own; call Disconnect to simulate a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 )
 
@@ -46,6 +47,17 @@ type Delivery struct {
 	Acked      bool
 	AckedAt    time.Time
 	TimedOut   bool // no ack within AckTimeout
+	// HTTP deliveries (SetRequestURL) only: the request as sent, and the
+	// status the app answered (0: no answer).
+	HTTP   *HTTPRequest
+	Status int
+}
+
+// HTTPRequest is an HTTP delivery as it was sent; a test may replay it.
+type HTTPRequest struct {
+	Path   string
+	Header http.Header
+	Body   []byte
 }
 
 // Problem is something the bot (or a test) did that Slack would reject or

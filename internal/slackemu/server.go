@@ -51,6 +51,9 @@ type Options struct {
 	// when the server is mounted through Handler rather than started with
 	// Start. apps.connections.open uses the request's Host when it is empty.
 	PublicURL string
+	// SigningSecret signs HTTP deliveries (SetRequestURL). Default
+	// "emulated-signing-secret".
+	SigningSecret string
 
 	Logger *zerolog.Logger // optional; nothing is logged when nil
 }
@@ -70,6 +73,7 @@ func (o Options) withDefaults() Options {
 	def(&o.BotName, "kbbot")
 	def(&o.TeamName, "Emulated Workspace")
 	def(&o.TeamDomain, "emulated")
+	def(&o.SigningSecret, "emulated-signing-secret")
 	if o.AckTimeout <= 0 {
 		o.AckTimeout = 3 * time.Second
 	}
@@ -151,6 +155,11 @@ type Server struct {
 
 	faults map[string][]*faultState
 
+	// HTTP delivery (httpdelivery.go)
+	requestURL     string
+	deliveryFaults []*DeliveryFault
+	httpClient     *http.Client
+
 	subs   map[int]chan Activity
 	subSeq int
 }
@@ -180,6 +189,10 @@ func New(opts Options) *Server {
 		faults:    map[string][]*faultState{},
 		subs:      map[int]chan Activity{},
 		baseURL:   opts.PublicURL,
+		httpClient: &http.Client{
+			Transport:     &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second},
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
 	}
 	if opts.Logger != nil {
 		s.log = opts.Logger.With().Str("component", "slackemu").Logger()
@@ -296,6 +309,7 @@ func (s *Server) Close() error {
 		}
 	}
 	s.wg.Wait()
+	s.httpClient.CloseIdleConnections()
 
 	s.mu.Lock()
 	for id, ch := range s.subs {

@@ -31,6 +31,7 @@ type job struct {
 	acked     bool
 	current   string          // envelope id of the latest delivery
 	target    *responseTarget // slash commands: where an ack payload shows up
+	reason    string          // over HTTP: why the next attempt is a retry
 }
 
 // wsConn is one Socket Mode connection.
@@ -421,6 +422,14 @@ func (s *Server) dispatch(j *job, fresh bool) string {
 	if s.closed {
 		s.mu.Unlock()
 		return ""
+	}
+	if s.requestURL != "" {
+		env, req, f := s.prepareHTTPLocked(j)
+		if req != nil {
+			s.wg.Go(func() { s.post(j, env, req, f) })
+		}
+		s.mu.Unlock()
+		return env
 	}
 	c := s.pickConnLocked()
 	if c == nil {
