@@ -145,7 +145,19 @@ func botEnv(t testing.TB, emu *slackemu.Server, extra ...string) []string {
 	return append(env, extra...)
 }
 
-// startBot runs the binary and waits until the emulator sees its socket.
+// modeEnv is what a bot needs, besides botEnv, to take Slack's requests in
+// mode: nothing for Socket Mode; for HTTP mode, a free port and the
+// emulator's signing secret.
+func modeEnv(emu *slackemu.Server, mode string) []string {
+	if mode != config.ModeHTTP {
+		return nil
+	}
+	return []string{"SLACK_MODE=http", "SLACK_HTTP_ADDR=127.0.0.1:0", "SLACK_SIGNING_SECRET=" + emu.Options().SigningSecret}
+}
+
+// startBot runs the binary and waits until the emulator sees its socket or,
+// in HTTP mode (SLACK_MODE=http in env), until it serves Slack's requests,
+// and then points the emulator's request URL at it.
 func startBot(t testing.TB, emu *slackemu.Server, env []string) *botProc {
 	t.Helper()
 	cmd := exec.Command(kbbotBin, "serve")
@@ -166,7 +178,17 @@ func startBot(t testing.TB, emu *slackemu.Server, env []string) *botProc {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	connected := make(chan error, 1)
-	go func() { connected <- emu.WaitForConnections(ctx, 1) }()
+	if slices.Contains(env, "SLACK_MODE=http") {
+		go func() {
+			ln, err := p.logs.wait(ctx, func(ln map[string]any) bool { return s(ln["message"]) == "serving slack requests" })
+			if err == nil {
+				emu.SetRequestURL("http://" + s(ln["addr"]))
+			}
+			connected <- err
+		}()
+	} else {
+		go func() { connected <- emu.WaitForConnections(ctx, 1) }()
+	}
 	select {
 	case err := <-connected:
 		if err != nil {
@@ -285,15 +307,24 @@ func jsonText(v any) string {
 	return b.String()
 }
 
-// TestServeE2E runs the real `kbbot serve` against the emulator and checks
-// what it does through the Web API calls the emulator recorded.
+// TestServeE2E runs the real `kbbot serve` against the emulator, over
+// Socket Mode and over HTTP, and checks what it does through the Web API
+// calls the emulator recorded. The scenarios are the same in both modes;
+// only socket drops are Socket Mode's, and signatures, replays and lost or
+// slow HTTP answers are HTTP's.
 func TestServeE2E(t *testing.T) {
+	for _, mode := range []string{config.ModeSocket, config.ModeHTTP} {
+		t.Run(mode, func(t *testing.T) { testServeE2E(t, mode) })
+	}
+}
+
+func testServeE2E(t *testing.T, mode string) {
 	emu := slackemu.New(slackemu.Options{EchoBotMessages: true})
 	if err := emu.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
 	defer emu.Close()
-	bot := startBot(t, emu, botEnv(t, emu))
+	bot := startBot(t, emu, botEnv(t, emu, modeEnv(emu, mode)...))
 	e := &e2e{t: t, emu: emu, bot: bot}
 	defer func() {
 		if bot.cmd.ProcessState == nil {
@@ -570,26 +601,9 @@ func TestServeE2E(t *testing.T) {
 		e.waitLog(t, func(ln map[string]any) bool { return strings.Contains(s(ln["message"]), "sending plain text") })
 	})
 
-	t.Run("socket dropped: reconnects and answers", func(t *testing.T) {
-		n := emu.ConnectCount()
-		emu.DropConnections()
-		if err := emu.WaitForConnectCount(e.ctx(t), n+1); err != nil {
-			t.Fatal(err)
-		}
-		ev := e.mention(t, "C0GENERAL", "what is a database index", "")
-		e.reply(t, "C0GENERAL", ev.TS)
-	})
-
-	t.Run("disconnect refresh_requested: reconnects and answers", func(t *testing.T) {
-		n := emu.ConnectCount()
-		emu.Disconnect("refresh_requested")
-		if err := emu.WaitForConnectCount(e.ctx(t), n+1); err != nil {
-			t.Fatal(err)
-		}
-		ev := e.mention(t, "C0GENERAL", "how do I rotate a leaked API key", "")
-		e.reply(t, "C0GENERAL", ev.TS)
-		e.waitLog(t, func(ln map[string]any) bool { return s(ln["message"]) == "reconnected to slack" })
-	})
+	if mode == config.ModeSocket {
+		socketE2E(t, e)
+	}
 
 	t.Run("an article with <!channel> arrives escaped", func(t *testing.T) {
 		ev := e.mention(t, "C0GENERAL", "should I ping the whole channel during an incident", "")
@@ -632,18 +646,51 @@ func TestServeE2E(t *testing.T) {
 		}
 	})
 
+	if mode == config.ModeHTTP {
+		httpE2E(t, e) // http_e2e_test.go
+	}
+
 	t.Run("SIGTERM stops it cleanly", func(t *testing.T) {
-		if err := bot.stop(15 * time.Second); err != nil {
+		stop := bot.stop
+		if mode == config.ModeHTTP {
+			stop = func(d time.Duration) error { return httpDrain(t, e, d) } // http_e2e_test.go
+		}
+		if err := stop(15 * time.Second); err != nil {
 			t.Fatalf("exit: %v", err)
 		}
 		if !strings.Contains(bot.logs.String(), `"message":"stopped"`) {
 			t.Error("no 'stopped' log line")
 		}
-		for _, tok := range []string{emu.Options().BotToken, emu.Options().AppToken} {
+		for _, tok := range []string{emu.Options().BotToken, emu.Options().AppToken, emu.Options().SigningSecret} {
 			if strings.Contains(bot.logs.String(), tok) {
 				t.Errorf("a token appears in the log")
 			}
 		}
+	})
+}
+
+// socketE2E: what only Socket Mode has, a socket that drops or is refreshed.
+func socketE2E(t *testing.T, e *e2e) {
+	emu := e.emu
+	t.Run("socket dropped: reconnects and answers", func(t *testing.T) {
+		n := emu.ConnectCount()
+		emu.DropConnections()
+		if err := emu.WaitForConnectCount(e.ctx(t), n+1); err != nil {
+			t.Fatal(err)
+		}
+		ev := e.mention(t, "C0GENERAL", "what is a database index", "")
+		e.reply(t, "C0GENERAL", ev.TS)
+	})
+
+	t.Run("disconnect refresh_requested: reconnects and answers", func(t *testing.T) {
+		n := emu.ConnectCount()
+		emu.Disconnect("refresh_requested")
+		if err := emu.WaitForConnectCount(e.ctx(t), n+1); err != nil {
+			t.Fatal(err)
+		}
+		ev := e.mention(t, "C0GENERAL", "how do I rotate a leaked API key", "")
+		e.reply(t, "C0GENERAL", ev.TS)
+		e.waitLog(t, func(ln map[string]any) bool { return s(ln["message"]) == "reconnected to slack" })
 	})
 }
 

@@ -96,7 +96,7 @@ func (b *Bot) HTTPHandler() http.Handler {
 	mux.HandleFunc("POST "+PathEvents, b.serveEvents)
 	mux.HandleFunc("POST "+PathInteractive, b.serveInteractive)
 	mux.HandleFunc("POST "+PathCommands, b.serveCommands)
-	return slackverify.New(b.opts.SigningSecret, b.log, nil).Wrap(mux)
+	return slackverify.New(b.opts.SigningSecret, b.opts.Logger, nil).Wrap(mux)
 }
 
 func (b *Bot) serveEvents(w http.ResponseWriter, r *http.Request) {
