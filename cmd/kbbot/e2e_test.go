@@ -892,11 +892,22 @@ func percentile(ds []time.Duration, p int) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// TestSlackManifest keeps deploy/slack-app-manifest.yaml in step with what
-// serve needs: Socket Mode, the events and scopes it handles, the default
-// slash command, interactivity and the App Home tabs.
+// TestSlackManifest keeps the app manifests in step with what serve needs:
+// deploy/slack-app-manifest.yaml for Socket Mode and
+// deploy/slack-app-manifest-http.yaml for HTTP mode (request URLs on
+// https, the paths the bot serves), each with the events and scopes it
+// handles, the default slash command, interactivity and the App Home tabs.
 func TestSlackManifest(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("..", "..", "deploy", "slack-app-manifest.yaml"))
+	for _, tc := range []struct{ file, mode string }{
+		{"slack-app-manifest.yaml", config.ModeSocket},
+		{"slack-app-manifest-http.yaml", config.ModeHTTP},
+	} {
+		t.Run(tc.file, func(t *testing.T) { testSlackManifest(t, tc.file, tc.mode) })
+	}
+}
+
+func testSlackManifest(t *testing.T, file, mode string) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "deploy", file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -909,6 +920,7 @@ func TestSlackManifest(t *testing.T) {
 			} `yaml:"app_home"`
 			SlashCommands []struct {
 				Command string `yaml:"command"`
+				URL     string `yaml:"url"`
 			} `yaml:"slash_commands"`
 			Shortcuts []struct {
 				Type       string `yaml:"type"`
@@ -922,10 +934,12 @@ func TestSlackManifest(t *testing.T) {
 		} `yaml:"oauth_config"`
 		Settings struct {
 			Events struct {
+				URL string   `yaml:"request_url"`
 				Bot []string `yaml:"bot_events"`
 			} `yaml:"event_subscriptions"`
 			Interactivity struct {
-				Enabled bool `yaml:"is_enabled"`
+				Enabled bool   `yaml:"is_enabled"`
+				URL     string `yaml:"request_url"`
 			} `yaml:"interactivity"`
 			SocketMode bool `yaml:"socket_mode_enabled"`
 		} `yaml:"settings"`
@@ -933,8 +947,20 @@ func TestSlackManifest(t *testing.T) {
 	if err := yaml.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
-	if !m.Settings.SocketMode || !m.Settings.Interactivity.Enabled {
-		t.Errorf("socket mode %v, interactivity %v: want both on", m.Settings.SocketMode, m.Settings.Interactivity.Enabled)
+	if m.Settings.SocketMode != (mode == config.ModeSocket) || !m.Settings.Interactivity.Enabled {
+		t.Errorf("socket mode %v, interactivity %v: want socket mode %v, interactivity on", m.Settings.SocketMode, m.Settings.Interactivity.Enabled, mode == config.ModeSocket)
+	}
+	urls := map[string]string{slackbot.PathEvents: m.Settings.Events.URL, slackbot.PathInteractive: m.Settings.Interactivity.URL}
+	if len(m.Features.SlashCommands) == 1 {
+		urls[slackbot.PathCommands] = m.Features.SlashCommands[0].URL
+	}
+	for path, u := range urls {
+		switch {
+		case mode == config.ModeSocket && u != "":
+			t.Errorf("request URL %q in the Socket Mode manifest", u)
+		case mode == config.ModeHTTP && (!strings.HasPrefix(u, "https://") || !strings.HasSuffix(u, path)):
+			t.Errorf("request URL %q, want https://.../%s (Slack posts only to https; the bot serves %s)", u, strings.TrimPrefix(path, "/"), path)
+		}
 	}
 	if a := m.Features.AppHome; !a.Home || !a.Messages || a.ReadOnly {
 		t.Errorf("app home %+v: want the Home tab and a writable Messages tab", a)
@@ -955,5 +981,87 @@ func TestSlackManifest(t *testing.T) {
 		if !slices.Contains(m.Settings.Events.Bot, want) {
 			t.Errorf("bot events %v lack %s", m.Settings.Events.Bot, want)
 		}
+	}
+}
+
+// TestKubernetesHTTPOverlay checks that deploy/kubernetes/http fits
+// together: http mode on the port the Service and Ingress route to, the
+// signing secret and DATABASE_URL from a Secret the Deployment reads, TLS
+// on the Ingress, and an autoscaler aimed at the Deployment.
+func TestKubernetesHTTPOverlay(t *testing.T) {
+	dir := filepath.Join("..", "..", "deploy", "kubernetes", "http")
+	docs := map[string]map[string]any{} // kind -> the overlay's object of that kind
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ent := range entries {
+		raw, err := os.ReadFile(filepath.Join(dir, ent.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := yaml.Unmarshal(raw, &m); err != nil {
+			t.Fatalf("%s: %v", ent.Name(), err)
+		}
+		docs[s(m["kind"])] = m
+	}
+	get := func(m any, path ...any) any {
+		for _, p := range path {
+			switch k := p.(type) {
+			case string:
+				mm, _ := m.(map[string]any)
+				m = mm[k]
+			case int:
+				l, _ := m.([]any)
+				if k >= len(l) {
+					return nil
+				}
+				m = l[k]
+			}
+		}
+		return m
+	}
+	var res []string
+	for _, r := range get(docs["Kustomization"], "resources").([]any) {
+		res = append(res, s(r))
+	}
+	for _, want := range []string{"../base", "service.yaml", "ingress.yaml", "hpa.yaml", "secret-http.yaml"} {
+		if !slices.Contains(res, want) {
+			t.Errorf("kustomization resources %v lack %s", res, want)
+		}
+	}
+	cm := docs["ConfigMap"]
+	if get(cm, "data", "SLACK_MODE") != "http" || !strings.HasSuffix(s(get(cm, "data", "SLACK_HTTP_ADDR")), ":3000") {
+		t.Errorf("config patch %v: want SLACK_MODE http on :3000", get(cm, "data"))
+	}
+	sec := docs["Secret"]
+	for _, k := range []string{"SLACK_SIGNING_SECRET", "DATABASE_URL"} {
+		if get(sec, "stringData", k) == nil {
+			t.Errorf("secret %s lacks %s", get(sec, "metadata", "name"), k)
+		}
+	}
+	ctr := get(docs["Deployment"], "spec", "template", "spec", "containers", 0)
+	reads := false
+	for _, ef := range get(ctr, "envFrom").([]any) {
+		reads = reads || get(ef, "secretRef", "name") == get(sec, "metadata", "name")
+	}
+	if !reads {
+		t.Errorf("the Deployment does not read the secret %v", get(sec, "metadata", "name"))
+	}
+	slackPort := false
+	for _, p := range get(ctr, "ports").([]any) {
+		slackPort = slackPort || (get(p, "name") == "slack" && get(p, "containerPort") == 3000)
+	}
+	if !slackPort || get(docs["Service"], "spec", "ports", 0, "targetPort") != "slack" {
+		t.Errorf("container ports %v, service ports %v: want port slack (3000) behind the Service", get(ctr, "ports"), get(docs["Service"], "spec", "ports"))
+	}
+	ing := docs["Ingress"]
+	if get(ing, "spec", "tls", 0, "secretName") == nil || get(ing, "spec", "rules", 0, "http", "paths", 0, "path") != "/slack/" ||
+		get(ing, "spec", "rules", 0, "http", "paths", 0, "backend", "service", "name") != get(docs["Service"], "metadata", "name") {
+		t.Errorf("ingress %v: want TLS and /slack/ to the Service", get(ing, "spec"))
+	}
+	if get(docs["HorizontalPodAutoscaler"], "spec", "scaleTargetRef", "name") != get(docs["Deployment"], "metadata", "name") {
+		t.Errorf("autoscaler target %v", get(docs["HorizontalPodAutoscaler"], "spec", "scaleTargetRef"))
 	}
 }

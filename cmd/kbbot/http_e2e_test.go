@@ -230,7 +230,8 @@ func httpDrain(t *testing.T, e *e2e, d time.Duration) error {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp, err := http.DefaultClient.Do(req); err == nil {
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	if resp, err := fresh.Do(req); err == nil {
 		resp.Body.Close()
 		if resp.StatusCode == 200 {
 			t.Errorf("a request after the stop was taken (%d)", resp.StatusCode)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kbbot/kbbot/internal/config"
 	"github.com/kbbot/kbbot/internal/slackemu"
 )
 
@@ -14,6 +15,12 @@ import (
 // the help channel only when confident, follow-ups read with their thread's
 // question, the Ask kbbot shortcut, and Ask an expert once per thread.
 func TestHelpChannelsE2E(t *testing.T) {
+	for _, mode := range []string{config.ModeSocket, config.ModeHTTP} {
+		t.Run(mode, func(t *testing.T) { testHelpChannelsE2E(t, mode) })
+	}
+}
+
+func testHelpChannelsE2E(t *testing.T, mode string) {
 	kdir := copyKnowledge(t)
 	p := filepath.Join(kdir, "database-indexes.md")
 	b, _ := os.ReadFile(p)
@@ -26,9 +33,9 @@ func TestHelpChannelsE2E(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer emu.Close()
-	bot := startBot(t, emu, botEnv(t, emu, "KNOWLEDGE_DIR="+kdir,
+	bot := startBot(t, emu, append(botEnv(t, emu, "KNOWLEDGE_DIR="+kdir,
 		"AUTO_ANSWER_CHANNELS=#help-backend", // by name: looked up with conversations.info
-		"EXPERTS=dba:S0DBA", "DEFAULT_EXPERTS=U0BOB"))
+		"EXPERTS=dba:S0DBA", "DEFAULT_EXPERTS=U0BOB"), modeEnv(emu, mode)...))
 	e := &e2e{t: t, emu: emu, bot: bot}
 	defer func() {
 		bot.kill()

@@ -77,6 +77,9 @@ func (b *Bot) runHTTP(ctx context.Context) error {
 		return fmt.Errorf("serve slack requests: %w", err)
 	}
 	b.connected.Store(false)
+	b.queueMu.Lock()
+	b.draining = true // requests still arriving get 503: Slack retries them elsewhere
+	b.queueMu.Unlock()
 	b.log.Info().Msg("draining: not ready, no new slack requests")
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.opts.ShutdownGrace)
 	defer cancel()
@@ -182,7 +185,7 @@ func (b *Bot) replayed(triggerID string) bool {
 func (b *Bot) deliver(w http.ResponseWriter, r *http.Request, evt socketmode.Event) {
 	ack := &httpAck{}
 	b.queueMu.Lock()
-	if b.queueClosed {
+	if b.queueClosed || b.draining {
 		b.queueMu.Unlock()
 		http.Error(w, "stopping", http.StatusServiceUnavailable)
 		return

@@ -182,6 +182,7 @@ type Bot struct {
 	// concurrently, and keeps them from sending once the queue is closed.
 	queueMu     sync.Mutex
 	queueClosed bool
+	draining    bool // http mode: stopping; new requests are refused
 
 	botUserID string // from auth.test, to ignore our own messages
 	botID     string
