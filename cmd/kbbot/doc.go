@@ -7,8 +7,10 @@
 //     file per subcommand (serve.go, playground.go, runcmd.go, index.go,
 //     ask.go, eval.go, check.go, healthcheck.go). This package is the only
 //     place that wires concrete pieces together.
-//   - internal/slackbot: Socket Mode events in, acks out, answers rendered
-//     as Block Kit. It declares the Searcher it needs; it never sees Bleve.
+//   - internal/slackbot: Slack's events in (Socket Mode in slackbot.go, or
+//     HTTP request URLs in httpmode.go, both into one dispatch), acks out,
+//     answers rendered as Block Kit. It declares the Searcher it needs; it
+//     never sees Bleve. internal/slackverify checks HTTP requests' signatures.
 //   - internal/search: the Library that owns index generations, and the
 //     Index that ranks passages, applies the "I don't know" rule and cuts
 //     excerpts. It never sees Slack.
@@ -17,6 +19,7 @@
 //   - internal/health, internal/watch: probes and metrics; reindex on change.
 //   - internal/store: questions, feedback and claimed event ids in SQLite
 //     (DATA_DIR) or PostgreSQL (DATABASE_URL); the knowledge-gap report.
-//   - internal/slackemu, internal/playground: a local Slack for tests, the
-//     load benchmark and the browser playground.
+//   - internal/slackemu, internal/playground: a local Slack (Socket Mode or
+//     signed HTTP delivery) for tests, the load benchmark and the browser
+//     playground.
 package main
