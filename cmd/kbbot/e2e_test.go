@@ -9,17 +9,23 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/kbbot/kbbot/internal/store/storetest"
 
 	"github.com/kbbot/kbbot/internal/config"
 	"github.com/kbbot/kbbot/internal/slackbot"
@@ -736,16 +742,19 @@ func TestServeConfigErrors(t *testing.T) {
 // channels at once, into the real `kbbot serve` (real search index), and
 // reports sustained questions/s, ack latency and question-to-answer latency
 // percentiles, and events lost (which must be 0). "rate=300" offers 300
-// questions/s, paced; "burst" offers them all at once, for the ceiling. For
-// stable figures run a fixed count:
+// questions/s, paced, over Socket Mode; "burst" offers them all at once, for
+// the ceiling; "http/replicas=3/rate=300" offers 300/s to three HTTP-mode
+// replicas on one PostgreSQL behind a reverse proxy (httputil.ReverseProxy,
+// as a load balancer would be). For stable figures run a fixed count:
 //
 //	go test -run '^$' -bench Serve -benchtime 3000x ./cmd/kbbot
 func BenchmarkServe(b *testing.B) {
-	b.Run("rate=300", func(b *testing.B) { benchServe(b, 300) })
-	b.Run("burst", func(b *testing.B) { benchServe(b, 0) })
+	b.Run("rate=300", func(b *testing.B) { benchServe(b, 300, config.ModeSocket, 1) })
+	b.Run("burst", func(b *testing.B) { benchServe(b, 0, config.ModeSocket, 1) })
+	b.Run("http/replicas=3/rate=300", func(b *testing.B) { benchServe(b, 300, config.ModeHTTP, 3) })
 }
 
-func benchServe(b *testing.B, rate int) {
+func benchServe(b *testing.B, rate int, mode string, replicas int) {
 	const channels, producers = 200, 32
 	emu := slackemu.New(slackemu.Options{})
 	if err := emu.Start("127.0.0.1:0"); err != nil {
@@ -755,30 +764,50 @@ func benchServe(b *testing.B, rate int) {
 	for i := range channels {
 		emu.AddChannel(slackemu.Channel{ID: fmt.Sprintf("C0LOAD%03d", i), Name: fmt.Sprintf("load-%03d", i)})
 	}
-	bot := startBot(b, emu, botEnv(b, emu, "LOG_LEVEL=info"))
+	env := botEnv(b, emu, append([]string{"LOG_LEVEL=info"}, modeEnv(emu, mode)...)...)
+	if replicas > 1 {
+		env = append(env, "DATABASE_URL="+storetest.Postgres(b).URL) // once-only across replicas
+	}
+	var bots []*botProc
+	var backends []string
+	for range replicas {
+		bot := startBot(b, emu, slices.Clone(env))
+		bots = append(bots, bot)
+		backends = append(backends, emu.RequestURL()) // "" in Socket Mode
+	}
 	defer func() {
-		if err := bot.stop(15 * time.Second); err != nil {
-			b.Errorf("stop: %v", err)
+		for _, bot := range bots {
+			if err := bot.stop(15 * time.Second); err != nil {
+				b.Errorf("stop: %v", err)
+			}
 		}
 	}()
+	if mode == config.ModeHTTP {
+		emu.SetRequestURL(roundRobinProxy(b, backends))
+	}
 	questions := []string{
 		"how do I rotate a leaked API key?", "what is a database index", "when should I add an index",
 		"how do I stop TLS certificates from expiring", "how often should secrets be rotated",
 		"should I ping the whole channel during an incident", "purple elephants dancing",
 	}
 
-	// Count the bot's "handled" lines as they come, to know when it is done.
-	handled := 0
+	// Count the bots' "handled" lines as they come, to know when they are done.
+	var handled atomic.Int64
 	allHandled := make(chan struct{})
-	go func() {
-		_, _ = bot.logs.wait(context.Background(), func(ln map[string]any) bool {
-			if s(ln["message"]) == "handled" {
-				handled++ // only this goroutine touches it
-			}
-			return handled >= b.N
-		})
-		close(allHandled)
-	}()
+	var once sync.Once
+	countCtx, stopCounting := context.WithCancel(context.Background())
+	defer stopCounting()
+	for _, bot := range bots {
+		go func() {
+			_, _ = bot.logs.wait(countCtx, func(ln map[string]any) bool {
+				if s(ln["message"]) == "handled" && handled.Add(1) >= int64(b.N) {
+					once.Do(func() { close(allHandled) })
+					return true
+				}
+				return false
+			})
+		}()
+	}
 
 	sent := make([]time.Time, b.N)
 	events := make([]slackemu.Event, b.N)
@@ -845,7 +874,7 @@ func benchServe(b *testing.B, rate int) {
 			}
 		}
 	}
-	var acks []time.Duration
+	var acks []time.Duration // over HTTP: from sending the request to its response, through the proxy
 	for _, a := range emu.Acks() {
 		if _, ok := byEvent[a.EventID]; ok && a.Attempt == 0 {
 			acks = append(acks, a.Latency)
@@ -879,6 +908,32 @@ func benchServe(b *testing.B, rate int) {
 		}
 	}
 	b.ReportMetric(float64(timeouts), "ack-timeouts")
+}
+
+// roundRobinProxy starts a reverse proxy (httputil.ReverseProxy, as a load
+// balancer would be) that sends each request to the next of backends, and
+// returns its URL.
+func roundRobinProxy(tb testing.TB, backends []string) string {
+	tb.Helper()
+	var targets []*url.URL
+	for _, be := range backends {
+		u, err := url.Parse(be)
+		if err != nil || be == "" {
+			tb.Fatalf("backend %q: %v", be, err)
+		}
+		targets = append(targets, u)
+	}
+	var next atomic.Uint64
+	proxy := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.SetURL(targets[next.Add(1)%uint64(len(targets))])
+			r.Out.Host = r.In.Host
+		},
+		Transport: &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second},
+	}
+	srv := httptest.NewServer(proxy)
+	tb.Cleanup(srv.Close)
+	return srv.URL
 }
 
 func percentile(ds []time.Duration, p int) time.Duration {
