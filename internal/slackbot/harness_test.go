@@ -204,6 +204,11 @@ func newHarness(t *testing.T, ho harnessOpts) *harness {
 			t.Logf("bot log:\n%s", logs)
 		}
 	})
+	if opts.Mode == ModeHTTP {
+		ln := h.waitLog(func(ln map[string]any) bool { return field(ln, "message") == "serving slack requests" })
+		emu.SetRequestURL("http://" + field(ln, "addr"))
+		return h
+	}
 	if err := emu.WaitForConnections(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
