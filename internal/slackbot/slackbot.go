@@ -260,6 +260,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		workers.Go(func() { b.work(workCtx) })
 	}
 
+	// One grace period from the stop request, whatever the transport spends
+	// of it (an HTTP server finishing its requests).
+	var stoppedAt atomic.Int64
+	defer context.AfterFunc(ctx, func() { stoppedAt.Store(time.Now().UnixNano()) })()
+
 	var runErr error
 	if b.opts.Mode == ModeHTTP {
 		runErr = b.runHTTP(ctx) // httpmode.go
@@ -273,11 +278,18 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.queueMu.Unlock()
 	done := make(chan struct{})
 	go func() { workers.Wait(); close(done) }()
-	timer := time.NewTimer(b.opts.ShutdownGrace)
+	grace := b.opts.ShutdownGrace
+	if at := stoppedAt.Load(); at != 0 {
+		grace -= time.Since(time.Unix(0, at))
+	}
+	timer := time.NewTimer(max(grace, 0))
 	defer timer.Stop()
 	select {
 	case <-done:
 	case <-timer.C:
+		if isClosed(done) {
+			break // finished just as the grace ran out
+		}
 		b.log.Warn().Dur("grace", b.opts.ShutdownGrace).Msg("shutdown grace period over; abandoning in-flight answers")
 		cancelWork()
 		<-done
@@ -336,6 +348,15 @@ loop:
 		<-sockErr
 	}
 	return runErr
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }
 
 // identify asks auth.test who the bot is, so its own messages can be

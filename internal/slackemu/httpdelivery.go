@@ -107,14 +107,18 @@ func (s *Server) Signed(path, contentType string, body []byte, at time.Time) (*h
 	if base == "" {
 		return nil, errors.New("slackemu: no request URL set")
 	}
-	req, err := http.NewRequest(http.MethodPost, base+path, bytes.NewReader(body))
+	return signedRequest(s.opts.SigningSecret, base+path, contentType, body, at)
+}
+
+func signedRequest(secret, u, contentType string, body []byte, at time.Time) (*http.Request, error) {
+	req, err := http.NewRequest(http.MethodPost, u, bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("new request: %w", err)
 	}
 	ts := strconv.FormatInt(at.Unix(), 10)
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", sign(s.opts.SigningSecret, ts, body))
+	req.Header.Set("X-Slack-Signature", sign(secret, ts, body))
 	req.Header.Set("User-Agent", "Slackbot 1.0 (+https://api.slack.com/robots)")
 	return req, nil
 }
@@ -153,16 +157,11 @@ func (s *Server) prepareHTTPLocked(j *job) (string, *http.Request, *DeliveryFaul
 	}
 	path, ct, body := httpBody(j)
 	now := time.Now()
-	req, err := http.NewRequest(http.MethodPost, s.requestURL+path, bytes.NewReader(body))
+	req, err := signedRequest(s.opts.SigningSecret, s.requestURL+path, ct, body, now)
 	if err != nil {
 		s.problemLocked(Problem{Kind: "bad_request_url", Detail: err.Error()})
 		return "", nil, nil
 	}
-	ts := strconv.FormatInt(now.Unix(), 10)
-	req.Header.Set("Content-Type", ct)
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", sign(s.opts.SigningSecret, ts, body))
-	req.Header.Set("User-Agent", "Slackbot 1.0 (+https://api.slack.com/robots)")
 	if j.typ == TypeEventsAPI && j.attempt > 0 {
 		req.Header.Set("X-Slack-Retry-Num", strconv.Itoa(j.attempt))
 		req.Header.Set("X-Slack-Retry-Reason", cmpOr(j.reason, RetryHTTPTimeout))
