@@ -29,7 +29,7 @@ index: build ## rebuild the search index from the knowledge folder
 check: build ## lint the knowledge folder
 	$(BIN) check --knowledge knowledge
 
-bench: build pgdocs ## run the benchmarks (search latency and indexing on the PostgreSQL manual, Slack load)
+bench: build pgdocs postgresql ## run the benchmarks (search latency and indexing on the PostgreSQL manual, Slack load over Socket Mode and HTTP)
 	$(GO) test -run '^$$' -bench . -benchtime 2s -timeout 30m ./...
 	@echo "kbbot index on the PostgreSQL manual (wall time, peak memory):"
 	@/usr/bin/time -f "  %e s wall, %M KB peak RSS" $(BIN) index --knowledge $(PGDOCS) --index data/bench-pgdocs >/dev/null
