@@ -3,10 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/kbbot/kbbot/internal/config"
 	"github.com/kbbot/kbbot/internal/slackemu"
 	"github.com/kbbot/kbbot/internal/store/storetest"
 )
@@ -244,4 +246,86 @@ func countThreadPosts(emu *slackemu.Server, thread string) int {
 		}
 	}
 	return n
+}
+
+// TestHTTPReplicasSharePostgres: two HTTP-mode replicas on one PostgreSQL
+// behind a round-robin reverse proxy. Each event's first delivery is
+// answered but its 200 is lost behind a 502, so Slack retries it with
+// X-Slack-Retry-Num: 1, and the proxy sends the retry to the other replica,
+// which has never seen the event id: only the store's claim keeps it from
+// answering twice.
+func TestHTTPReplicasSharePostgres(t *testing.T) {
+	pg := storetest.Postgres(t)
+	emu := slackemu.New(slackemu.Options{})
+	if err := emu.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer emu.Close()
+	env := botEnv(t, emu, append(modeEnv(emu, config.ModeHTTP), "DATABASE_URL="+pg.URL, "LOG_LEVEL=info")...)
+	var bots []*botProc
+	var backends []string
+	for range 2 {
+		bot := startBot(t, emu, slices.Clone(env))
+		defer bot.kill()
+		bots = append(bots, bot)
+		backends = append(backends, emu.RequestURL())
+	}
+	emu.SetRequestURL(roundRobinProxy(t, backends))
+	ctx := opsCtx(t, 60*time.Second)
+
+	const n = 10
+	var evs []slackemu.Event
+	for i := range n {
+		emu.InjectDeliveryFault(slackemu.DeliveryFault{Type: slackemu.TypeEventsAPI, Status: 502})
+		e, err := emu.Mention("C0GENERAL", "U0BOB", fmt.Sprintf("<@U0BOT> what is a database index (%d)", i), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// One at a time, so that the retry is the request right after the
+		// first delivery and goes to the other replica.
+		if _, err := emu.WaitForAck(ctx, func(a slackemu.Ack) bool { return a.EventID == e.EventID && a.Attempt == 1 }); err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, e)
+	}
+	count := func(pred func(map[string]any) bool) int {
+		c := 0
+		for _, b := range bots {
+			c += opsCount(b.logs, pred)
+		}
+		return c
+	}
+	claimedElsewhere := func(ln map[string]any) bool {
+		return s(ln["message"]) == "event claimed by another replica; not answered"
+	}
+	// The replicas' logs are other processes' output: poll, with the deadline.
+	for done := false; !done; time.Sleep(50 * time.Millisecond) {
+		done = true
+		for _, e := range evs {
+			id := e.EventID
+			done = done && count(func(ln map[string]any) bool {
+				return s(ln["event_id"]) == id && (s(ln["message"]) == "handled" || s(ln["outcome"]) == "duplicate")
+			}) >= 2
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("not every delivery was handled\n%s\n%s", bots[0].logs, bots[1].logs)
+		}
+	}
+	for _, e := range evs {
+		if got := countThreadPosts(emu, e.TS); got != 1 {
+			t.Errorf("event %s: %d answers, want exactly 1", e.EventID, got)
+		}
+		var replicas []int
+		for i, b := range bots {
+			if opsCount(b.logs, func(ln map[string]any) bool { return s(ln["event_id"]) == e.EventID }) > 0 {
+				replicas = append(replicas, i)
+			}
+		}
+		if len(replicas) != 2 {
+			t.Errorf("event %s reached replicas %v, want both (the retry on the other)", e.EventID, replicas)
+		}
+	}
+	if got := count(claimedElsewhere); got != n {
+		t.Errorf("%d copies dropped by the shared claim, want %d (one per retry)", got, n)
+	}
 }
