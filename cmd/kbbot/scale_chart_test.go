@@ -31,7 +31,7 @@ func scaleChart(points []scalePoint) string {
 			{"p50", "#1f77b4", func(p scalePoint) float64 { return ms(p.p50) }},
 			{"p99", "#ff7f0e", func(p scalePoint) float64 { return ms(p.p99) }}}},
 	}
-	const pw, ph, ml, mt, mb, mr = 360, 220, 55, 30, 40, 15
+	const pw, ph, ml, mt, mb, mr = 360, 220, 55, 30, 40, 30
 	var sb strings.Builder
 	fmt.Fprintf(&sb, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="11">`+"\n", 2*pw, 2*ph)
 	fmt.Fprintf(&sb, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
