@@ -48,7 +48,8 @@ func (r renderer) gapsFailed() message {
 const gapLines = 8
 
 // gaps renders the knowledge-gap report: what went unanswered, which
-// articles people found unhelpful, and which answers were weak.
+// articles people found unhelpful, which answers were weak, and what was
+// handed to an expert (only when something was).
 func (r renderer) gaps(g kb.Gaps, window time.Duration) message {
 	days := int(window / (24 * time.Hour))
 	title := fmt.Sprintf("Knowledge gaps, last %s", plural(days, "day"))
@@ -96,6 +97,21 @@ func (r renderer) gaps(g kb.Gaps, window time.Duration) message {
 		lines = append(lines, fmt.Sprintf("• %d× %s → `%s` (score %.2f)", q.Count, quote(q.Question), clip(q.Path, 200), q.Score))
 	}
 	list("Answered weakly", "No weak answers.", lines)
+
+	if len(g.HandedOver) > 0 {
+		lines = nil
+		for i, q := range g.HandedOver {
+			if i == gapLines {
+				break
+			}
+			l := fmt.Sprintf("• %d× %s", q.Count, quote(q.Question))
+			if q.Path != "" {
+				l += " → `" + clip(q.Path, 200) + "`"
+			}
+			lines = append(lines, l)
+		}
+		list("Handed to an expert", "", lines)
+	}
 
 	blocks = append(blocks, contextBlock(fmt.Sprintf("Similar wordings are counted together. `%s reindex` after adding articles; `kbbot report` prints the full lists.", r.command)))
 	return message{Text: fitText(text), Blocks: blocks}

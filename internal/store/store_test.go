@@ -82,6 +82,11 @@ func TestMigrate(t *testing.T) {
 		if ok, err := db.Claim(ctx, "Ev1"); err != nil || !ok {
 			t.Fatalf("claim after migrating: got %v, %v", ok, err)
 		}
+		if err := db.WriteHandovers(ctx, store.Policy{QuestionText: true, DMs: true}, []kb.HandoverRecord{
+			{At: time.Now(), User: "U1", ChannelType: "channel", Question: "who owns gossip", Experts: []string{"U2"}},
+		}); err != nil {
+			t.Fatalf("hand-over after migrating: %v", err)
+		}
 		// Again: nothing to do.
 		m, err = db.Migrate(ctx)
 		if err != nil || m.From != m.To {
@@ -143,13 +148,26 @@ func TestGaps(t *testing.T) {
 			}
 		}
 
+		hand := func(text string, ago time.Duration, paths ...string) kb.HandoverRecord {
+			return kb.HandoverRecord{At: now.Add(-ago), User: "U1", ChannelType: "channel", Question: text, Paths: paths, Experts: []string{"S0DBA"}}
+		}
+		if err := db.WriteHandovers(ctx, p, []kb.HandoverRecord{
+			hand("Who can shard the orders table?", 2*time.Hour, "sharding.md", "indexing.md"),
+			hand("shard orders table who can", time.Hour, "sharding.md"),
+			hand("what is gossip", time.Hour),
+			hand("who rotates the root CA", 10*24*time.Hour), // before the window
+		}); err != nil {
+			t.Fatal(err)
+		}
+
 		g, err := db.Gaps(ctx, store.GapOptions{Since: now.Add(-7 * 24 * time.Hour)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		got := fmt.Sprint(summary(g))
 		want := "unanswered=[how do i ROTATE tls certificates x3 | what is a bloom filter x1] " +
-			"not_helpful=[caching.md x2 (0 helpful) | queues.md x1 (1 helpful)] weak=[what is a cache stampede x1 caching.md]"
+			"not_helpful=[caching.md x2 (0 helpful) | queues.md x1 (1 helpful)] weak=[what is a cache stampede x1 caching.md] " +
+			"handed_over=[shard orders table who can x2 sharding.md | what is gossip x1 ]"
 		if got != want {
 			t.Errorf("got  %s\nwant %s", got, want)
 		}
@@ -160,7 +178,7 @@ func TestGaps(t *testing.T) {
 }
 
 func summary(g kb.Gaps) string {
-	var u, n, w []string
+	var u, n, w, h []string
 	for _, q := range g.Unanswered {
 		u = append(u, fmt.Sprintf("%s x%d", q.Question, q.Count))
 	}
@@ -170,7 +188,11 @@ func summary(g kb.Gaps) string {
 	for _, q := range g.Weak {
 		w = append(w, fmt.Sprintf("%s x%d %s", q.Question, q.Count, q.Path))
 	}
-	return fmt.Sprintf("unanswered=[%s] not_helpful=[%s] weak=[%s]", strings.Join(u, " | "), strings.Join(n, " | "), strings.Join(w, " | "))
+	for _, q := range g.HandedOver {
+		h = append(h, fmt.Sprintf("%s x%d %s", q.Question, q.Count, q.Path))
+	}
+	return fmt.Sprintf("unanswered=[%s] not_helpful=[%s] weak=[%s] handed_over=[%s]",
+		strings.Join(u, " | "), strings.Join(n, " | "), strings.Join(w, " | "), strings.Join(h, " | "))
 }
 
 func TestPolicy(t *testing.T) {
@@ -190,6 +212,16 @@ func TestPolicy(t *testing.T) {
 		}
 		if len(g.Unanswered) != 1 || g.Unanswered[0].Question != "postgres shard" {
 			t.Fatalf("got %+v, want only the channel question, as its terms", g.Unanswered)
+		}
+		if err := db.WriteHandovers(ctx, store.Policy{QuestionText: false, DMs: false}, []kb.HandoverRecord{
+			{At: time.Now(), User: "U1", ChannelType: "im", Question: "secret dm hand-over"},
+			{At: time.Now(), User: "U1", ChannelType: "channel", Question: "Who shards Postgres?"},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		g, err = db.Gaps(ctx, store.GapOptions{Since: time.Now().Add(-time.Hour)})
+		if err != nil || len(g.HandedOver) != 1 || g.HandedOver[0].Question != "postgres shards" {
+			t.Fatalf("got %+v, %v; want only the channel hand-over, as its terms", g.HandedOver, err)
 		}
 	})
 }
@@ -244,12 +276,16 @@ func TestRetention(t *testing.T) {
 		if err := db.WriteFeedback(ctx, p, []kb.FeedbackRecord{{At: old, Answer: "a", User: "U1", Rating: kb.RatingNotHelpful, Paths: []string{"x.md"}}}); err != nil {
 			t.Fatal(err)
 		}
+		if err := db.WriteHandovers(ctx, p, []kb.HandoverRecord{{At: old, User: "U1", Question: "old hand-over"}, {At: recent, User: "U1", Question: "new hand-over"}}); err != nil {
+			t.Fatal(err)
+		}
 		n, err := db.DeleteOlder(ctx, time.Now().Add(-90*24*time.Hour))
-		if err != nil || n != 2 {
-			t.Fatalf("got %d, %v; want 2 rows deleted", n, err)
+		if err != nil || n != 3 {
+			t.Fatalf("got %d, %v; want 3 rows deleted", n, err)
 		}
 		g, _ := db.Gaps(ctx, store.GapOptions{Since: time.Time{}})
-		if len(g.Unanswered) != 1 || g.Unanswered[0].Question != "new one" || len(g.NotHelpful) != 0 {
+		if len(g.Unanswered) != 1 || g.Unanswered[0].Question != "new one" || len(g.NotHelpful) != 0 ||
+			len(g.HandedOver) != 1 || g.HandedOver[0].Question != "new hand-over" {
 			t.Errorf("got %s, want only the new question", summary(g))
 		}
 	})
@@ -266,11 +302,12 @@ func TestWriterFlushesAtShutdown(t *testing.T) {
 			w.RecordQuestion(ctx, kb.QuestionRecord{At: time.Now(), ChannelType: "channel", Question: fmt.Sprintf("question %d", i), Outcome: kb.OutcomeUnknown})
 		}
 		w.RecordFeedback(ctx, kb.FeedbackRecord{At: time.Now(), Answer: "a", User: "U1", Rating: kb.RatingNotHelpful, Paths: []string{"x.md"}})
+		w.RecordHandover(ctx, kb.HandoverRecord{At: time.Now(), User: "U1", ChannelType: "channel", Question: "who owns x", Paths: []string{"x.md"}})
 		cancel()
 		<-done
 		g, err := db.Gaps(context.Background(), store.GapOptions{Limit: 1000})
-		if err != nil || len(g.Unanswered) != 300 || len(g.NotHelpful) != 1 {
-			t.Fatalf("got %d questions, %d articles, %v; want 300 and 1", len(g.Unanswered), len(g.NotHelpful), err)
+		if err != nil || len(g.Unanswered) != 300 || len(g.NotHelpful) != 1 || len(g.HandedOver) != 1 {
+			t.Fatalf("got %d questions, %d articles, %d hand-overs, %v; want 300, 1 and 1", len(g.Unanswered), len(g.NotHelpful), len(g.HandedOver), err)
 		}
 	})
 }
