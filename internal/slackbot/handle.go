@@ -561,9 +561,21 @@ func (b *Bot) feedback(ctx context.Context, r *request, cb slack.InteractionCall
 	b.logDone(r, outcome, len(v.Paths), err)
 }
 
-// publishHome publishes the App Home tab for a user.
+// publishHome publishes the App Home tab for a user; admins also see the
+// knowledge-gap report, read afresh each time they open the tab.
 func (b *Bot) publishHome(ctx context.Context, r *request) {
-	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: b.render.home(b.opts.Searcher.Stats())}}
+	blocks := b.render.home(b.opts.Searcher.Stats())
+	if b.opts.Gaps != nil && b.admins.IsAdmin(ctx, r.user) {
+		g, err := b.opts.Gaps.Gaps(ctx, time.Now().Add(-gapsWindow))
+		if err != nil {
+			b.log.Warn().Err(err).Str("user", r.user).Msg("gap report for the App Home failed")
+			blocks = append(blocks, b.render.homeGapsFailed(gapsWindow)...)
+		} else {
+			blocks = append(blocks, b.render.homeGaps(g, gapsWindow)...)
+		}
+		blocks = blocks[:min(len(blocks), maxHomeBlocks)]
+	}
+	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
 	err := b.call(ctx, "views.publish", func(ctx context.Context) error {
 		_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: r.user, View: view})
 		return err

@@ -191,12 +191,27 @@ func TestOnceAcrossReplicas(t *testing.T) {
 	})
 }
 
-// fakeGaps returns a fixed report.
-type fakeGaps struct{ since time.Time }
+// fakeGaps returns a fixed report, or an error once setErr(true).
+type fakeGaps struct {
+	mu    sync.Mutex
+	since time.Time
+	fail  bool
+}
 
 func (f *fakeGaps) Gaps(_ context.Context, since time.Time) (kb.Gaps, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.since = since
+	if f.fail {
+		return kb.Gaps{}, errors.New("database is down")
+	}
 	return sampleGaps, nil
+}
+
+func (f *fakeGaps) setErr(fail bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fail = fail
 }
 
 var sampleGaps = kb.Gaps{
@@ -233,8 +248,39 @@ func TestGapsCommand(t *testing.T) {
 			t.Errorf("%s: replies %q lack %q", tc.user, all, tc.want)
 		}
 	}
+	gaps.mu.Lock()
+	defer gaps.mu.Unlock()
 	if d := time.Since(gaps.since); d < 7*24*time.Hour-time.Minute || d > 7*24*time.Hour+time.Minute {
 		t.Errorf("asked for gaps since %s ago, want 7 days", d)
+	}
+}
+
+// TestHomeGaps: the App Home shows the gap report to admins only, and
+// still opens when the report cannot be read.
+func TestHomeGaps(t *testing.T) {
+	gaps := &fakeGaps{}
+	h := newHarness(t, harnessOpts{bot: func(o *Options) { o.Gaps = gaps }})
+	for _, tc := range []struct {
+		user      string
+		fail      bool
+		want, not string
+	}{
+		{"U0ALICE", false, "3× “How do I rotate TLS certificates?”", "couldn't read"},
+		{"U0BOB", false, "15 articles", "Knowledge gaps"},
+		{"U0ALICE", true, "couldn't read the question records", "rotate TLS"},
+	} {
+		gaps.setErr(tc.fail)
+		ev, err := h.emu.AppHomeOpened(tc.user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ln := h.handled(ev.EventID); field(ln, "outcome") != "published" {
+			t.Errorf("%s: outcome %q, want published", tc.user, field(ln, "outcome"))
+		}
+		v := toJSON(h.emu.HomeView(tc.user))
+		if !strings.Contains(v, tc.want) || strings.Contains(v, tc.not) {
+			t.Errorf("%s (store failing %v): home view lacks %q or has %q:\n%s", tc.user, tc.fail, tc.want, tc.not, v)
+		}
 	}
 }
 

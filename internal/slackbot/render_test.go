@@ -124,11 +124,13 @@ func TestRenderGolden(t *testing.T) {
 			Skipped: []kb.Skip{{Path: "huge.pdf", Reason: "larger than MAX_FILE_BYTES"}},
 		})},
 		{"home", message{Blocks: r.home(sampleStats)}},
+		{"home_admin", message{Blocks: append(r.home(sampleStats), r.homeGaps(sampleGaps, gapsWindow)...)}},
+		{"home_admin_failed", message{Blocks: append(r.home(sampleStats), r.homeGapsFailed(gapsWindow)...)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			limit := maxBlocks
-			if tc.name == "home" {
+			if strings.HasPrefix(tc.name, "home") {
 				limit = maxHomeBlocks
 			}
 			checkMessage(t, tc.msg, limit)

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kbbot/kbbot/internal/slackemu"
+)
+
+// TestAppHomeGapsE2E runs the real binary on its default SQLite store: an
+// admin's App Home shows the knowledge-gap report with the question nobody
+// could answer; anyone else's Home is the usual one.
+func TestAppHomeGapsE2E(t *testing.T) {
+	emu := slackemu.New(slackemu.Options{})
+	if err := emu.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer emu.Close()
+	bot := startBot(t, emu, botEnv(t, emu)) // ADMIN_USER_IDS=U0ALICE
+	e := &e2e{t: t, emu: emu, bot: bot}
+	defer func() {
+		bot.kill()
+		if t.Failed() {
+			t.Logf("bot log:\n%s", bot.logs)
+		}
+	}()
+
+	q, err := emu.Mention("C0GENERAL", "U0BOB", "<@U0BOT> how do I bake sourdough bread?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ln := e.handled(t, q.EventID); s(ln["outcome"]) != "no_answer" {
+		t.Fatalf("question: outcome %v, want no_answer", ln["outcome"])
+	}
+
+	home := func(t *testing.T, user string) string {
+		t.Helper()
+		ev, err := emu.AppHomeOpened(user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ln := e.handled(t, ev.EventID); s(ln["outcome"]) != "published" {
+			t.Fatalf("home for %s: outcome %v, want published", user, ln["outcome"])
+		}
+		b, _ := json.Marshal(emu.HomeView(user))
+		return string(b)
+	}
+	t.Run("an admin sees the gaps", func(t *testing.T) {
+		// The store is written in the background: open the tab again until
+		// the question is there (each opening is a real event, handled).
+		deadline := time.Now().Add(20 * time.Second)
+		var v string
+		for v = home(t, "U0ALICE"); !strings.Contains(v, "sourdough bread"); v = home(t, "U0ALICE") {
+			if time.Now().After(deadline) {
+				t.Fatalf("the admin's Home never showed the unanswered question:\n%s", v)
+			}
+		}
+		for _, want := range []string{"Knowledge gaps, last 7 days", "Asked but not answered", "1× “how do I bake sourdough bread?”", "Shown to kbbot admins only", "What I know"} {
+			if !strings.Contains(v, want) {
+				t.Errorf("admin Home lacks %q:\n%s", want, v)
+			}
+		}
+	})
+	t.Run("anyone else sees today's Home", func(t *testing.T) {
+		v := home(t, "U0BOB")
+		if strings.Contains(v, "Knowledge gaps") || strings.Contains(v, "sourdough") || !strings.Contains(v, "What I know") {
+			t.Errorf("non-admin Home:\n%s", v)
+		}
+	})
+}
