@@ -91,8 +91,9 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 		once = db // replicas share it: one of them answers each event
 	}
 
-	raw, err := newLibrary(cfg, log, func(rep kb.Report, err error) {
-		metrics.Reindexed(rep, err)
+	raw, err := newLibrary(cfg, log, libraryHooks{
+		onReindex: func(rep kb.Report, err error) { metrics.Reindexed(rep, err) },
+		compare:   replayFrom(db),
 	})
 	if err != nil {
 		return err

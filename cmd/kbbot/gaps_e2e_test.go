@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -9,16 +11,18 @@ import (
 	"github.com/kbbot/kbbot/internal/slackemu"
 )
 
-// TestAppHomeGapsE2E runs the real binary on its default SQLite store: an
+// TestGapsSurfacesE2E runs the real binary on its default SQLite store: an
 // admin's App Home shows the knowledge-gap report with the question nobody
-// could answer; anyone else's Home is the usual one.
-func TestAppHomeGapsE2E(t *testing.T) {
+// could answer; anyone else's Home is the usual one. Once an article
+// answers that question, /kb reindex says so.
+func TestGapsSurfacesE2E(t *testing.T) {
+	kdir := copyKnowledge(t)
 	emu := slackemu.New(slackemu.Options{})
 	if err := emu.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
 	defer emu.Close()
-	bot := startBot(t, emu, botEnv(t, emu)) // ADMIN_USER_IDS=U0ALICE
+	bot := startBot(t, emu, botEnv(t, emu, "KNOWLEDGE_DIR="+kdir)) // ADMIN_USER_IDS=U0ALICE
 	e := &e2e{t: t, emu: emu, bot: bot}
 	defer func() {
 		bot.kill()
@@ -67,6 +71,36 @@ func TestAppHomeGapsE2E(t *testing.T) {
 		v := home(t, "U0BOB")
 		if strings.Contains(v, "Knowledge gaps") || strings.Contains(v, "sourdough") || !strings.Contains(v, "What I know") {
 			t.Errorf("non-admin Home:\n%s", v)
+		}
+	})
+	t.Run("/kb reindex says which answers changed", func(t *testing.T) {
+		bread := "---\ntitle: Baking sourdough bread\n---\n\n## How do I bake sourdough bread?\n\n" +
+			"Feed the sourdough starter, mix flour, water and salt, let the dough rise overnight and bake the bread at 250 degrees.\n"
+		if err := os.WriteFile(filepath.Join(kdir, "sourdough.md"), []byte(bread), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd, err := emu.SlashCommand("/kb", "reindex", "U0ALICE", "C0GENERAL")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ln := e.handled(t, cmd.EnvelopeID); s(ln["outcome"]) != "reindexed" {
+			t.Fatalf("outcome %v, want reindexed", ln["outcome"])
+		}
+		var texts []string
+		for _, c := range e.responses(cmd.ID) {
+			texts = append(texts, s(c.Params["text"]))
+		}
+		got := strings.Join(texts, "\n")
+		for _, want := range []string{"Answers to 1 recent question asked again", "Now answered: 1", "“how do I bake sourdough bread?”: no answer → `sourdough.md`"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("/kb reindex reply lacks %q:\n%s", want, got)
+			}
+		}
+		ln := e.waitLog(t, func(ln map[string]any) bool {
+			return s(ln["message"]) == "reindex: answers compared on recent questions"
+		})
+		if ln["now_answered"] != 1.0 || ln["questions"] != 1.0 {
+			t.Errorf("log line: got %v, want 1 question now answered", ln)
 		}
 	})
 }
