@@ -336,10 +336,18 @@ func (b *Bot) onSlashCommand(ctx context.Context, ack acker, evt socketmode.Even
 // slash routes /kb SUBCOMMAND or /kb QUESTION.
 func (b *Bot) slash(ctx context.Context, r *request) {
 	sub := strings.ToLower(strings.TrimSpace(r.text))
+	if name, ok := strings.CutPrefix(sub, "topics "); ok && b.opts.Catalog != nil {
+		b.replySlash(ctx, r, b.render.topicMessage(b.opts.Catalog.Articles(), strings.TrimSpace(name)), "topics")
+		return
+	}
 	switch sub {
 	case "", "help", "?":
 		b.replySlash(ctx, r, b.render.help(b.opts.Searcher.Stats()), "help")
 	case "topics":
+		if b.opts.Catalog != nil {
+			b.replySlash(ctx, r, b.render.topicGroupsMessage(b.opts.Catalog.Articles()), "topics")
+			return
+		}
 		b.replySlash(ctx, r, b.render.topics(b.opts.Searcher.Stats()), "topics")
 	case "stats", "reindex", "gaps":
 		if !b.admins.IsAdmin(ctx, r.user) {
