@@ -283,9 +283,9 @@ func (b *Bot) replyTo(ctx context.Context, question, query, user string, o answe
 	case ans.Kind == kb.KindGreeting && saysThanks(question):
 		return b.render.welcome(user), "greeting", 0, nil
 	case ans.Kind == kb.KindGreeting:
-		return b.render.greeting(user, b.opts.Searcher.Stats()), "greeting", 0, nil
+		return b.render.greeting(user, b.shownStats()), "greeting", 0, nil
 	case ans.Kind == kb.KindHelp, ans.Kind == kb.KindEmpty, question == "":
-		return b.render.help(b.opts.Searcher.Stats()), "help", 0, nil
+		return b.render.help(b.shownStats()), "help", 0, nil
 	case !ans.Answered():
 		b.counts.noAnswer.Add(1)
 		return b.render.dontKnowFor(question, o), "no_answer", 0, nil
@@ -342,7 +342,7 @@ func (b *Bot) slash(ctx context.Context, r *request) {
 	}
 	switch sub {
 	case "", "help", "?":
-		b.replySlash(ctx, r, b.render.help(b.opts.Searcher.Stats()), "help")
+		b.replySlash(ctx, r, b.render.help(b.shownStats()), "help")
 	case "topics":
 		if b.opts.Catalog != nil {
 			b.replySlash(ctx, r, b.render.topicGroupsMessage(b.opts.Catalog.Articles()), "topics")
@@ -572,7 +572,7 @@ func (b *Bot) feedback(ctx context.Context, r *request, cb slack.InteractionCall
 // publishHome publishes the App Home tab for a user; admins also see the
 // knowledge-gap report, read afresh each time they open the tab.
 func (b *Bot) publishHome(ctx context.Context, r *request) {
-	blocks := b.render.home(b.opts.Searcher.Stats())
+	blocks := b.render.home(b.shownStats())
 	if b.opts.Gaps != nil && b.admins.IsAdmin(ctx, r.user) {
 		g, err := b.opts.Gaps.Gaps(ctx, time.Now().Add(-gapsWindow))
 		if err != nil {

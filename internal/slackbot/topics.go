@@ -310,3 +310,27 @@ func (r renderer) topicMessage(arts []kb.Article, name string) message {
 	blocks = append(blocks, contextBlock(fmt.Sprintf("`%s topics` shows every heading.", r.command)))
 	return message{Text: fitText(head + "\n" + strings.Join(lines, "\n")), Blocks: blocks}
 }
+
+// shownStats is the index's statistics for help, greetings and the Home
+// tab: with a catalog, their topics are the headings of /kb topics (tags
+// merged over plural and spelling, Other left out) rather than every tag.
+func (b *Bot) shownStats() kb.Stats {
+	s := b.opts.Searcher.Stats()
+	if b.opts.Catalog == nil {
+		return s
+	}
+	arts := b.opts.Catalog.Articles()
+	if len(arts) == 0 {
+		return s
+	}
+	var ts []kb.Topic
+	for _, g := range topicGroups(arts) {
+		if g.Key != otherTopicGroup {
+			ts = append(ts, kb.Topic{Name: g.Name, Articles: len(g.Items)})
+		}
+	}
+	if len(ts) > 0 {
+		s.Topics = ts
+	}
+	return s
+}

@@ -122,3 +122,44 @@ func TestTopicsFitOneScreen(t *testing.T) {
 		t.Errorf("%d articles under the headings, want each of %d once", seen, len(arts))
 	}
 }
+
+type fixtureCatalog []kb.Article
+
+func (c fixtureCatalog) Articles() []kb.Article { return c }
+
+// TestTopicsWithCatalog: /kb topics, /kb topics NAME and the Home tab use
+// the catalog's headings, not every tag.
+func TestTopicsWithCatalog(t *testing.T) {
+	h := newHarness(t, harnessOpts{bot: func(o *Options) { o.Catalog = fixtureCatalog(topicFixture) }})
+	for _, tc := range []struct{ text, want, not string }{
+		{"topics", `*queue* (3)\nBackground jobs · Kafka · RabbitMQ &lt;basics&gt;`, "APIs ("},
+		{"topics APIs", `"*api*: 3 articles","type":"mrkdwn","verbatim":true},"type":"section"},{"text":{"text":"• GraphQL\n• gRPC\n• REST APIs"`, "Kafka"},
+		{"topics llamas", "No heading, tag or folder is called “llamas”", "GraphQL"},
+	} {
+		cmd, err := h.emu.SlashCommand("/kb", tc.text, "U0BOB", "C0GENERAL")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ln := h.handled(cmd.EnvelopeID); field(ln, "outcome") != "topics" {
+			t.Errorf("%s: outcome %q, want topics", tc.text, field(ln, "outcome"))
+		}
+		var texts []string
+		for _, c := range h.emu.CallsTo("response_url") {
+			if str(c.Params["response_url_id"]) == cmd.ID {
+				texts = append(texts, blocksJSON(c))
+			}
+		}
+		all := strings.Join(texts, "\n")
+		if !strings.Contains(all, tc.want) || strings.Contains(all, tc.not) { // want: as it reads in the JSON
+			t.Errorf("/kb %s: reply lacks %q or has %q:\n%s", tc.text, tc.want, tc.not, all)
+		}
+	}
+	ev, err := h.emu.AppHomeOpened("U0BOB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.handled(ev.EventID)
+	if v := toJSON(h.emu.HomeView("U0BOB")); !strings.Contains(v, "api · queue · ci-cd · policy") || strings.Contains(v, "APIs") {
+		t.Errorf("Home topics: want the headings api · queue · ci-cd · policy:\n%s", v)
+	}
+}
