@@ -348,9 +348,9 @@ func (r renderer) help(s kb.Stats) message {
 		"• Send me a direct message.\n" +
 		"• `" + r.command + " your question`: I answer just to you, and you can share the answer."
 	cmds := "*Commands*\n" +
-		"• `" + r.command + " topics`: what the knowledge base covers\n" +
+		"• `" + r.command + " topics`: what the knowledge base covers; `" + r.command + " topics NAME`: one heading in full\n" +
 		"• `" + r.command + " help`: this message\n" +
-		"• `" + r.command + " stats`, `" + r.command + " reindex`: for admins"
+		"• `" + r.command + " stats`, `" + r.command + " reindex`, `" + r.command + " gaps`: for admins"
 	blocks := []slack.Block{section(ask), section(cmds)}
 	text := ask + "\n" + cmds
 	if ex := r.exampleQuestions(s, 3); len(ex) > 0 {
