@@ -327,13 +327,14 @@ func (l *Library) replay(ctx context.Context, before, after *Index) *kb.Changes 
 		l.log.Warn().Err(err).Msg("could not compare the answers of the new index with the old one")
 		return nil
 	}
-	ev := l.log.Info().Int("questions", c.Questions).Int("now_answered", c.NowAnswered).
-		Int("no_longer_answered", c.NoLongerAnswered).Int("new_top", c.NewTop).Dur("took", time.Since(start))
-	var ex []string
+	l.log.Info().Int("questions", c.Questions).Int("now_answered", c.NowAnswered).
+		Int("no_longer_answered", c.NoLongerAnswered).Int("new_top", c.NewTop).Dur("took", time.Since(start)).
+		Msg("reindex: answers compared on recent questions")
+	// Question text is logged at debug level only, as everywhere else.
 	for _, x := range c.Examples {
-		ex = append(ex, x.Kind+": "+x.Question)
+		l.log.Debug().Str("kind", x.Kind).Str("question", x.Question).Str("before", x.Before).Str("after", x.After).
+			Msg("reindex: an answer that changed")
 	}
-	ev.Strs("examples", ex).Msg("reindex: answers compared on recent questions")
 	return &c
 }
 
