@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,4 +104,57 @@ func TestGapsSurfacesE2E(t *testing.T) {
 			t.Errorf("log line: got %v, want 1 question now answered", ln)
 		}
 	})
+}
+
+// TestWatcherReindexComparesE2E: the automatic reindex after an edit of the
+// knowledge folder replays the stored questions too, and logs what changed.
+func TestWatcherReindexComparesE2E(t *testing.T) {
+	kdir, data := copyKnowledge(t), t.TempDir()
+	emu := slackemu.New(slackemu.Options{})
+	if err := emu.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer emu.Close()
+	bot := startBot(t, emu, botEnv(t, emu, "KNOWLEDGE_DIR="+kdir, "DATA_DIR="+data, "WATCH_KNOWLEDGE=true", "WATCH_DEBOUNCE=100ms"))
+	e := &e2e{t: t, emu: emu, bot: bot}
+	defer func() {
+		bot.kill()
+		if t.Failed() {
+			t.Logf("bot log:\n%s", bot.logs)
+		}
+	}()
+	q, err := emu.Mention("C0GENERAL", "U0BOB", "<@U0BOT> how do I bake sourdough bread?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ln := e.handled(t, q.EventID); s(ln["outcome"]) != "no_answer" {
+		t.Fatalf("question: outcome %v, want no_answer", ln["outcome"])
+	}
+	// The store is written in the background: wait until the report has it.
+	env := map[string]string{"DATA_DIR": data, "LOG_LEVEL": "warn"}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		out, _, err := cli(t, env, "report", "--json")
+		if err == nil && strings.Contains(out, "sourdough") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the question never reached the store: %v\n%s", err, out)
+		}
+		time.Sleep(50 * time.Millisecond) // another process's file: no signal to wait on
+	}
+	bread := "---\ntitle: Baking sourdough bread\n---\n\n## How do I bake sourdough bread?\n\n" +
+		"Feed the sourdough starter, mix flour, water and salt, let the dough rise overnight and bake the bread at 250 degrees.\n"
+	if err := os.WriteFile(filepath.Join(kdir, "sourdough.md"), []byte(bread), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ln := e.waitLog(t, func(ln map[string]any) bool {
+		return s(ln["message"]) == "reindex: answers compared on recent questions"
+	})
+	if ln["now_answered"] != 1.0 || ln["questions"] != 1.0 || ln["no_longer_answered"] != 0.0 {
+		t.Errorf("log line: got %v, want 1 question, now answered", ln)
+	}
+	if strings.Contains(fmt.Sprint(ln), "sourdough") {
+		t.Errorf("the info line carries question text: %v", ln)
+	}
 }
