@@ -483,7 +483,7 @@ func (c *cand) consider(ix *Index, p int, qs []qterm, s Settings) {
 // rescore combines the best passage and the whole article into the
 // article's score.
 func (c *cand) rescore(s Settings) {
-	c.score = ((1-s.ArticleShare)*c.best + s.ArticleShare*c.doc) * math.Pow(c.cov, s.CoverageWeight)
+	c.score = (1-s.ArticleShare)*c.best + s.ArticleShare*c.doc
 }
 
 // setIDF weighs each term by rarity in the body field. A word the index has

@@ -33,11 +33,10 @@ type Settings struct {
 	PhraseBoost    float64 `json:"phrase_boost"`     // 0 = no phrase query
 	PhraseMaxWords int     `json:"phrase_max_words"` // longer questions get no phrase query (0 = any length)
 	SynonymBoost   float64 `json:"synonym_boost"`
-	MinCoverage    float64 `json:"min_coverage"`    // share of question weight the best article must cover
-	CoverageWeight float64 `json:"coverage_weight"` // rank by score * coverage^CoverageWeight
-	Candidates     int     `json:"candidates"`      // section hits fetched before grouping by article
-	CommonShare    float64 `json:"common_share"`    // words in more than this share of passages are not searched (0 = all are)
-	PartsBoost     float64 `json:"parts_boost"`     // weight of an identifier's parts against the whole identifier
+	MinCoverage    float64 `json:"min_coverage"` // share of question weight the best article must cover
+	Candidates     int     `json:"candidates"`   // section hits fetched before grouping by article
+	CommonShare    float64 `json:"common_share"` // words in more than this share of passages are not searched (0 = all are)
+	PartsBoost     float64 `json:"parts_boost"`  // weight of an identifier's parts against the whole identifier
 
 	// BM25F (see score.go).
 	K1    float64 `json:"k1"`     // term-frequency saturation
@@ -70,7 +69,6 @@ var DefaultSettings = Settings{
 	PhraseMaxWords: 3,
 	SynonymBoost:   0.7,
 	MinCoverage:    0.5,
-	CoverageWeight: 0,
 	Candidates:     30,
 	CommonShare:    0.1,
 	PartsBoost:     0.5,
