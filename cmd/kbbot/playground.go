@@ -13,10 +13,6 @@ import (
 	"github.com/kbbot/kbbot/internal/slackemu"
 )
 
-func init() {
-	register("playground", "try the bot in a browser: a local Slack emulator, the real bot, and a web page", runPlayground)
-}
-
 // playgroundUser is who types in the page: the emulator's admin, so that
 // /kb stats and /kb reindex can be tried too.
 const playgroundUser = "U0ALICE"
