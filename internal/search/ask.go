@@ -240,12 +240,10 @@ func (ix *Index) buildQuery(ts []term, s Settings) query.Query {
 		return bleve.NewDisjunctionQuery(fs...)
 	}
 	var clauses []query.Query
-	var phrase []string
 	for _, t := range ts {
 		var alts []query.Query
 		if t.stem != "" {
 			alts = append(alts, fieldQ(t.stem, 1, t.common))
-			phrase = append(phrase, strings.Fields(t.stem)...)
 		}
 		for _, st := range t.parts {
 			alts = append(alts, fieldQ(st, s.PartsBoost, t.common))
@@ -259,13 +257,7 @@ func (ix *Index) buildQuery(ts []term, s Settings) query.Query {
 			clauses = append(clauses, bleve.NewDisjunctionQuery(alts...))
 		}
 	}
-	q := query.Query(bleve.NewDisjunctionQuery(clauses...))
-	if s.PhraseBoost > 0 && len(phrase) > 1 && (s.PhraseMaxWords == 0 || len(phrase) <= s.PhraseMaxWords) {
-		p := bleve.NewPhraseQuery(phrase, fieldBody)
-		p.SetBoost(s.PhraseBoost)
-		q = bleve.NewDisjunctionQuery(q, p)
-	}
-	return q
+	return bleve.NewDisjunctionQuery(clauses...)
 }
 
 // rareQuery searches for the question's rarest known word alone (nil when

@@ -203,7 +203,6 @@ func tuneVariants() []namedSettings {
 		v("passage3000", func(s *Settings) { s.PassageChars = 3000 }),
 		v("k1_12", func(s *Settings) { s.K1 = 1.2 }),
 		v("b1", func(s *Settings) { s.BodyB = 1 }),
-		v("phrase0", func(s *Settings) { s.PhraseBoost = 0 }),
 		v("syn0", func(s *Settings) { s.SynonymBoost = 0 }),
 		v("full3", func(s *Settings) { s.FullArticles = 3 }),
 	}...)
