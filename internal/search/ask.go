@@ -294,31 +294,14 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		return ans, errClosed
 	}
 	s := ix.opts.Settings
-	ts := ix.terms(q)
-	if len(ts) == 0 {
+	ts, cands, qs, err := ix.find(ctx, q, s)
+	if err != nil {
+		return ans, err
+	}
+	if ts == nil {
 		ans.Kind = kb.KindEmpty
 		return ans, nil
 	}
-	ix.setIDF(ts)
-	ix.markCommon(ts, s)
-	req := bleve.NewSearchRequestOptions(ix.buildQuery(ts, s), s.Candidates, 0, false)
-	res, err := ix.bl.SearchInContext(ctx, req)
-	if err != nil {
-		return ans, fmt.Errorf("search: %w", err)
-	}
-	hits := res.Hits
-	if rare := ix.rareQuery(ts, s); rare != nil {
-		// Passages with the question's rarest word are candidates even
-		// when long pages full of its commoner words fill the list.
-		req := bleve.NewSearchRequestOptions(rare, s.Candidates, 0, false)
-		more, err := ix.bl.SearchInContext(ctx, req)
-		if err != nil {
-			return ans, fmt.Errorf("search: %w", err)
-		}
-		hits = append(hits, more.Hits...)
-	}
-	qs := ix.qterms(ts, s)
-	cands := ix.rank(hits, qs, s)
 	if len(cands) == 0 || !ix.covers(ts, cands[0].cov, cands[0].pcov) {
 		// The best match leaves the question unexplained: say so rather
 		// than show something loosely related.
@@ -357,6 +340,36 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		}
 	}
 	return ans, nil
+}
+
+// find analyses a question and ranks the candidate articles: everything
+// Ask does before cutting excerpts. ts is nil when the question has no
+// words to search. The caller holds ix.mu.
+func (ix *Index) find(ctx context.Context, q string, s Settings) ([]term, []cand, []qterm, error) {
+	ts := ix.terms(q)
+	if len(ts) == 0 {
+		return nil, nil, nil, nil
+	}
+	ix.setIDF(ts)
+	ix.markCommon(ts, s)
+	req := bleve.NewSearchRequestOptions(ix.buildQuery(ts, s), s.Candidates, 0, false)
+	res, err := ix.bl.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("search: %w", err)
+	}
+	hits := res.Hits
+	if rare := ix.rareQuery(ts, s); rare != nil {
+		// Passages with the question's rarest word are candidates even
+		// when long pages full of its commoner words fill the list.
+		req := bleve.NewSearchRequestOptions(rare, s.Candidates, 0, false)
+		more, err := ix.bl.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("search: %w", err)
+		}
+		hits = append(hits, more.Hits...)
+	}
+	qs := ix.qterms(ts, s)
+	return ts, ix.rank(hits, qs, s), qs, nil
 }
 
 // morePassages are up to n other passages of a candidate's article, best
