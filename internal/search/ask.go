@@ -312,6 +312,10 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		a := &ix.arts[c.art]
 		p := ix.byArt[c.art][pass]
 		sec := a.Sections[p.sec]
+		before := ""
+		if pass > 0 && ix.byArt[c.art][pass-1].sec == p.sec {
+			before = ix.byArt[c.art][pass-1].text
+		}
 		ans.Results = append(ans.Results, kb.Result{
 			Title:   a.Title,
 			Section: sec.Heading,
@@ -319,7 +323,7 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 			URL:     ix.link(a, sec),
 			Tags:    a.Tags,
 			Updated: a.Updated,
-			Excerpt: ix.excerpt(p.text, matched, ix.headingFor(c.art, pass), ix.opts.ExcerptChars),
+			Excerpt: ix.excerpt(p.text, before, matched, ix.headingFor(c.art, pass), ix.opts.ExcerptChars),
 			Score:   c.score,
 		})
 	}
