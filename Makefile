@@ -29,8 +29,12 @@ index: build ## rebuild the search index from the knowledge folder
 check: build ## lint the knowledge folder
 	$(BIN) check --knowledge knowledge
 
-bench: build pgdocs ## run the benchmarks (search latency and indexing on the PostgreSQL manual, Slack load)
+bench: build pgdocs xapian ## run the benchmarks (search latency and indexing on the PostgreSQL manual, Slack load), and Xapian's search latency for the ratio
 	$(GO) test -run '^$$' -bench . -benchtime 2s -timeout 30m ./...
+	@mkdir -p data/xapian
+	@cat $(SHARED)/eval/pgdocs-dev.jsonl $(SHARED)/eval/pgdocs-dev-extra.jsonl | grep -v '^//' > data/xapian/pg40.jsonl
+	@echo "Xapian on the same 40 questions as BenchmarkAskPGDocs (p50_ms is the ratio's denominator):"
+	@/usr/bin/python3 $(SHARED)/tools/xapian_eval.py $(PGDOCS) data/xapian/pg40.jsonl
 	@echo "kbbot index on the PostgreSQL manual (wall time, peak memory):"
 	@/usr/bin/time -f "  %e s wall, %M KB peak RSS" $(BIN) index --knowledge $(PGDOCS) --index data/bench-pgdocs >/dev/null
 

@@ -12,10 +12,6 @@ import (
 	"github.com/kbbot/kbbot/internal/kb"
 )
 
-func init() {
-	register("index", "rebuild the search index from the knowledge folder", runIndex)
-}
-
 func runIndex(ctx context.Context, e env) error {
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	folders := addFolderFlags(fs, true)

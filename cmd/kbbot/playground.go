@@ -14,10 +14,6 @@ import (
 	"github.com/kbbot/kbbot/internal/slackemu"
 )
 
-func init() {
-	register("playground", "try the bot in a browser: a local Slack emulator, the real bot, and a web page", runPlayground)
-}
-
 // playgroundUser is who types in the page: the emulator's admin, so that
 // /kb stats, /kb reindex, /kb gaps and the admins' App Home can be tried too.
 const playgroundUser = "U0ALICE"

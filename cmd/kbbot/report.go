@@ -14,10 +14,6 @@ import (
 	"github.com/kbbot/kbbot/internal/store"
 )
 
-func init() {
-	register("report", "the knowledge-gap report: unanswered questions, Not helpful articles, weak answers, hand-overs", runReport)
-}
-
 func runReport(ctx context.Context, e env) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	since := fs.String("since", "7d", "how far back: days (7d) or a duration (36h)")

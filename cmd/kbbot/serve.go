@@ -20,10 +20,6 @@ import (
 	"github.com/kbbot/kbbot/internal/watch"
 )
 
-func init() {
-	register("serve", "connect to Slack (Socket Mode) and answer questions", runServe)
-}
-
 // The search library is what the Slack layer asks and reindexes, and the
 // health package is where it reports.
 var (
