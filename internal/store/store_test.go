@@ -95,6 +95,35 @@ func TestMigrate(t *testing.T) {
 	})
 }
 
+// TestMigrateFromPrevious upgrades a database at the version before the
+// newest, with rows in every table it has, to the newest.
+func TestMigrateFromPrevious(t *testing.T) {
+	ctx := context.Background()
+	prev := store.Latest() - 1
+	forEach(t, func(t *testing.T, db *store.DB, _ store.Options) {
+		if m, err := db.MigrateTo(ctx, prev); err != nil || m.To != prev {
+			t.Fatalf("migrate to %d: got %+v, %v", prev, m, err)
+		}
+		p := store.Policy{QuestionText: true, DMs: true}
+		if err := db.WriteQuestions(ctx, p, []kb.QuestionRecord{{At: time.Now(), ChannelType: "channel", Question: "what is gossip", Outcome: kb.OutcomeUnknown}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.WriteFeedback(ctx, p, []kb.FeedbackRecord{{At: time.Now(), Answer: "C1:1", User: "U1", Rating: kb.RatingNotHelpful, Paths: []string{"x.md"}}}); err != nil {
+			t.Fatal(err)
+		}
+		if m, err := db.Migrate(ctx); err != nil || m.From != prev || m.To != store.Latest() {
+			t.Fatalf("migrate: got %+v, %v; want %d -> %d", m, err, prev, store.Latest())
+		}
+		if err := db.WriteHandovers(ctx, p, []kb.HandoverRecord{{At: time.Now(), User: "U1", ChannelType: "channel", Question: "who knows gossip"}}); err != nil {
+			t.Fatal(err)
+		}
+		g, err := db.Gaps(ctx, store.GapOptions{Since: time.Now().Add(-time.Hour)})
+		if err != nil || len(g.Unanswered) != 1 || len(g.NotHelpful) != 1 || len(g.HandedOver) != 1 {
+			t.Fatalf("after migrating: got %s, %v; want the old rows and the new hand-over", summary(g), err)
+		}
+	})
+}
+
 func TestMigrateRefusesNewerSchema(t *testing.T) {
 	ctx := context.Background()
 	forEach(t, func(t *testing.T, db *store.DB, o store.Options) {
