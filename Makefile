@@ -29,9 +29,13 @@ index: build ## rebuild the search index from the knowledge folder
 check: build ## lint the knowledge folder
 	$(BIN) check --knowledge knowledge
 
-bench: build pgdocs postgresql ## run the benchmarks (search latency and indexing on the PostgreSQL manual, Slack load over Socket Mode and HTTP)
+bench: build pgdocs postgresql xapian ## run the benchmarks (search latency and indexing on the PostgreSQL manual, Slack load over Socket Mode and HTTP, knowledge-base scale), and Xapian's search latency for the ratio
 	$(GO) test -run '^$$' -bench . -benchtime 2s -timeout 30m $$($(GO) list ./... | grep -v /cmd/kbbot$$)
 	$(GO) test -run '^$$' -bench . -benchtime 2s -timeout 30m ./cmd/kbbot -args -scale.svg=$(CURDIR)/docs/scale.svg
+	@mkdir -p data/xapian
+	@cat $(SHARED)/eval/pgdocs-dev.jsonl $(SHARED)/eval/pgdocs-dev-extra.jsonl | grep -v '^//' > data/xapian/pg40.jsonl
+	@echo "Xapian on the same 40 questions as BenchmarkAskPGDocs (p50_ms is the ratio's denominator):"
+	@/usr/bin/python3 $(SHARED)/tools/xapian_eval.py $(PGDOCS) data/xapian/pg40.jsonl
 	@echo "kbbot index on the PostgreSQL manual (wall time, peak memory):"
 	@/usr/bin/time -f "  %e s wall, %M KB peak RSS" $(BIN) index --knowledge $(PGDOCS) --index data/bench-pgdocs >/dev/null
 

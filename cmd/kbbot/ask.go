@@ -11,10 +11,6 @@ import (
 	"github.com/kbbot/kbbot/internal/kb"
 )
 
-func init() {
-	register("ask", "answer a question in the terminal", runAsk)
-}
-
 func runAsk(ctx context.Context, e env) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the answer as JSON")

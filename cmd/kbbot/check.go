@@ -8,10 +8,6 @@ import (
 	"github.com/kbbot/kbbot/internal/knowledge"
 )
 
-func init() {
-	register("check", "lint the knowledge folder before reindexing", runCheck)
-}
-
 func runCheck(ctx context.Context, e env) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	folders := addFolderFlags(fs, false)

@@ -34,6 +34,7 @@ func TestDependencyDirection(t *testing.T) {
 		{"store/storetest", nil, []string{bleve, slack}},
 		{"sourcelink", []string{"kb"}, []string{bleve, slack}},
 		{"articlepage", []string{"kb", "knowledge"}, []string{bleve, slack}},
+		{"replay", []string{"kb"}, []string{bleve, slack}},
 	}
 	for _, r := range rules {
 		out, err := exec.Command("go", "list", "-deps", "../../internal/"+r.pkg).CombinedOutput()

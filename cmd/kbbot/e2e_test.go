@@ -501,7 +501,15 @@ func testServeE2E(t *testing.T, mode string) {
 	}
 	t.Run("/kb topics", func(t *testing.T) {
 		_, got := slash(t, "U0BOB", "topics")
-		for _, want := range []string{"topics\n", "What I know about", "security (2)", "databases (1)"} {
+		for _, want := range []string{"topics\n", "What I know about", "4 articles under 2 headings", "*security* (2)\\nSecret rotation · TLS certificates", "*other* (2)"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("reply lacks %q:\n%s", want, got)
+			}
+		}
+	})
+	t.Run("/kb topics NAME", func(t *testing.T) {
+		_, got := slash(t, "U0BOB", "topics Secret")
+		for _, want := range []string{"topics\n", "*secrets*: 1 article", "• Secret rotation: replacing API keys and passwords"} {
 			if !strings.Contains(got, want) {
 				t.Errorf("reply lacks %q:\n%s", want, got)
 			}

@@ -13,10 +13,6 @@ import (
 	"github.com/kbbot/kbbot/internal/quality"
 )
 
-func init() {
-	register("eval", "measure answer quality on question sets", runEval)
-}
-
 // filesFlag is a repeatable flag.
 type filesFlag []string
 

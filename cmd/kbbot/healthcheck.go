@@ -10,10 +10,6 @@ import (
 	"time"
 )
 
-func init() {
-	register("healthcheck", "exit 0 if a running kbbot serve on HTTP_ADDR is ready (for container health checks)", runHealthcheck)
-}
-
 func runHealthcheck(ctx context.Context, e env) error {
 	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
 	live := fs.Bool("live", false, "check liveness (/healthz) instead of readiness (/readyz)")

@@ -12,22 +12,29 @@ import (
 	"github.com/kbbot/kbbot/internal/kb"
 )
 
-func init() {
-	register("index", "rebuild the search index from the knowledge folder", runIndex)
-}
-
 func runIndex(ctx context.Context, e env) error {
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	folders := addFolderFlags(fs, true)
 	changed := fs.Bool("changed", false, "re-read only files whose content changed, as /kb reindex and the watcher do (default: full rebuild)")
-	if err := parseFlags(fs, e, "[--changed] [--knowledge DIR] [--index DIR]"); err != nil {
+	compare := fs.Bool("compare", false, "replay recent stored questions (DATA_DIR or DATABASE_URL) on the old and new index and print which answers changed")
+	if err := parseFlags(fs, e, "[--changed] [--compare] [--knowledge DIR] [--index DIR]"); err != nil {
 		return err
 	}
 	cfg, err := folders.load(e)
 	if err != nil {
 		return err
 	}
-	lib, err := newLibrary(cfg, quietLogger(cfg, e.stderr)) // the summary below says it all
+	log := quietLogger(cfg, e.stderr) // the summary below says it all
+	var hooks libraryHooks
+	if *compare {
+		db, err := openStore(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		hooks.compare = replayFrom(db)
+	}
+	lib, err := newLibrary(cfg, log, hooks)
 	if err != nil {
 		return err
 	}
@@ -55,7 +62,47 @@ func runIndex(ctx context.Context, e env) error {
 		return fmt.Errorf("index %s: %w", cfg.KnowledgeDir, err)
 	}
 	printReport(e, rep, cfg.KnowledgeDir, cfg.IndexDir, time.Since(start))
+	if *compare {
+		printChanges(e, rep.Changes)
+	}
 	return nil
+}
+
+// printChanges prints what the new index answers differently.
+func printChanges(e env, c *kb.Changes) {
+	switch {
+	case c == nil:
+		fmt.Fprintln(e.stdout, "Answers: nothing to compare with (no earlier index, or nothing changed in the folder).")
+		return
+	case c.Questions == 0:
+		fmt.Fprintln(e.stdout, "Answers: no stored questions to replay yet.")
+		return
+	}
+	fmt.Fprintf(e.stdout, "Answers to %d recent questions: %d now answered, %d no longer answered, %d with another first article.\n",
+		c.Questions, c.NowAnswered, c.NoLongerAnswered, c.NewTop)
+	for _, x := range c.Examples {
+		fmt.Fprintf(e.stdout, "  %s: %q %s\n", changeLabel(x.Kind), x.Question, changeArrow(x))
+	}
+}
+
+func changeLabel(kind string) string {
+	switch kind {
+	case kb.ChangeNowAnswered:
+		return "now answered"
+	case kb.ChangeNoLongerAnswered:
+		return "no longer answered"
+	}
+	return "another first article"
+}
+
+func changeArrow(x kb.Change) string {
+	or := func(p string) string {
+		if p == "" {
+			return "(no answer)"
+		}
+		return p
+	}
+	return or(x.Before) + " -> " + or(x.After)
 }
 
 func printReport(e env, rep kb.Report, kdir, idir string, took time.Duration) {

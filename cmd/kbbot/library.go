@@ -3,22 +3,39 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/kbbot/kbbot/internal/config"
 	"github.com/kbbot/kbbot/internal/kb"
 	"github.com/kbbot/kbbot/internal/knowledge"
+	"github.com/kbbot/kbbot/internal/replay"
 	"github.com/kbbot/kbbot/internal/search"
+	"github.com/kbbot/kbbot/internal/store"
 )
 
-// newLibrary wires the search library from the configuration. onReindex,
-// if not nil, hears about every reindex run.
-func newLibrary(cfg config.Config, log zerolog.Logger, onReindex ...func(kb.Report, error)) (*search.Library, error) {
-	var hook func(kb.Report, error)
-	if len(onReindex) > 0 {
-		hook = onReindex[0]
+// libraryHooks are what a library may tell its owner; the zero value
+// tells nothing.
+type libraryHooks struct {
+	onReindex func(kb.Report, error)                                                // hears about every reindex run
+	compare   func(ctx context.Context, before, after kb.Asker) (kb.Changes, error) // see search.LibraryOptions.Compare
+}
+
+// replayFrom compares a new index with the old one on the recent distinct
+// questions db remembers.
+func replayFrom(db *store.DB) func(ctx context.Context, before, after kb.Asker) (kb.Changes, error) {
+	return func(ctx context.Context, before, after kb.Asker) (kb.Changes, error) {
+		qs, err := db.RecentQuestions(ctx, time.Time{}, replay.MaxQuestions)
+		if err != nil {
+			return kb.Changes{}, fmt.Errorf("questions to replay from %s: %w", db, err)
+		}
+		return replay.Compare(ctx, qs, before, after)
 	}
+}
+
+// newLibrary wires the search library from the configuration.
+func newLibrary(cfg config.Config, log zerolog.Logger, hooks libraryHooks) (*search.Library, error) {
 	syn, err := search.LoadSynonyms(cfg.SynonymsFile)
 	if err != nil {
 		return nil, fmt.Errorf("SYNONYMS_FILE: %w", err)
@@ -31,14 +48,15 @@ func newLibrary(cfg config.Config, log zerolog.Logger, onReindex ...func(kb.Repo
 		Load:         knowledge.Options{MaxFileBytes: cfg.MaxFileBytes},
 		Search:       search.Options{ExcerptChars: cfg.ExcerptChars, Synonyms: syn, Logger: log},
 		Logger:       log,
-		OnReindex:    hook,
+		OnReindex:    hooks.onReindex,
+		Compare:      hooks.compare,
 	}), nil
 }
 
 // openLibrary opens the index, building it first if it is missing, corrupt
 // or stale in format.
 func openLibrary(ctx context.Context, cfg config.Config, log zerolog.Logger) (*search.Library, error) {
-	lib, err := newLibrary(cfg, log)
+	lib, err := newLibrary(cfg, log, libraryHooks{})
 	if err != nil {
 		return nil, err
 	}

@@ -8,10 +8,6 @@ import (
 	"github.com/kbbot/kbbot/internal/store"
 )
 
-func init() {
-	register("migrate", "bring the store's schema (SQLite in DATA_DIR, or DATABASE_URL) up to date", runMigrate)
-}
-
 func runMigrate(ctx context.Context, e env) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	status := fs.Bool("status", false, "only print the schema version, change nothing")

@@ -10,16 +10,17 @@ import (
 
 	"github.com/kbbot/kbbot/internal/config"
 	"github.com/kbbot/kbbot/internal/playground"
+	"github.com/kbbot/kbbot/internal/slackbot"
 	"github.com/kbbot/kbbot/internal/slackemu"
 )
 
-func init() {
-	register("playground", "try the bot in a browser: a local Slack emulator, the real bot, and a web page", runPlayground)
-}
-
 // playgroundUser is who types in the page: the emulator's admin, so that
-// /kb stats and /kb reindex can be tried too.
+// /kb stats, /kb reindex, /kb gaps and the admins' App Home can be tried too.
 const playgroundUser = "U0ALICE"
+
+// playgroundHelp is the playground's help channel, where the bot answers
+// questions nobody mentioned it in (AUTO_ANSWER_CHANNELS).
+var playgroundHelp = slackemu.Channel{ID: "C0HELP", Name: "help-backend"}
 
 // runPlayground starts, in this order, the Slack emulator on a loopback
 // port, `kbbot serve` itself pointed at the emulator (its own test tokens and
@@ -54,6 +55,7 @@ func runPlayground(ctx context.Context, e env) error {
 	}
 
 	emu := slackemu.New(slackemu.Options{EchoBotMessages: true, Logger: &base})
+	emu.AddChannel(playgroundHelp)
 	if err := emu.Start("127.0.0.1:0"); err != nil {
 		return err
 	}
@@ -62,10 +64,13 @@ func runPlayground(ctx context.Context, e env) error {
 	page, err := playground.New(playground.Options{
 		Emulator:     emu,
 		User:         playgroundUser,
+		HelpChannel:  playgroundHelp.ID,
 		SlashCommand: cfg.SlashCommand,
-		KnowledgeDir: cfg.KnowledgeDir,
-		MaxFileBytes: cfg.MaxFileBytes,
-		Logger:       base,
+
+		ShortcutCallbackID: slackbot.ShortcutCallbackID,
+		KnowledgeDir:       cfg.KnowledgeDir,
+		MaxFileBytes:       cfg.MaxFileBytes,
+		Logger:             base,
 	})
 	if err != nil {
 		return err
@@ -134,17 +139,19 @@ func playgroundBotErr(err error) error {
 // playgroundEnv is the environment `kbbot serve` runs with in the
 // playground: the user's, with the emulator's tokens and API URL, the
 // playground's own article pages as KNOWLEDGE_BASE_URL unless one is
-// configured, and the playground user as an admin. The health and metrics
+// configured, the playground user as an admin, and the help channel among
+// the AUTO_ANSWER_CHANNELS. The health and metrics
 // endpoints get a free port: they are for production, and a newcomer's
 // 127.0.0.1:8080 is often taken by something else.
 func playgroundEnv(getenv config.Getenv, cfg config.Config, emu *slackemu.Server, pageURL string) config.Getenv {
 	eo := emu.Options()
 	over := map[string]string{
-		"SLACK_BOT_TOKEN": eo.BotToken,
-		"SLACK_APP_TOKEN": eo.AppToken,
-		"SLACK_API_URL":   emu.APIURL(),
-		"ADMIN_USER_IDS":  strings.Join(append(append([]string(nil), cfg.AdminUserIDs...), playgroundUser), ","),
-		"HTTP_ADDR":       "127.0.0.1:0",
+		"SLACK_BOT_TOKEN":      eo.BotToken,
+		"SLACK_APP_TOKEN":      eo.AppToken,
+		"SLACK_API_URL":        emu.APIURL(),
+		"ADMIN_USER_IDS":       strings.Join(append(append([]string(nil), cfg.AdminUserIDs...), playgroundUser), ","),
+		"HTTP_ADDR":            "127.0.0.1:0",
+		"AUTO_ANSWER_CHANNELS": strings.Join(append(append([]string(nil), cfg.AutoAnswerChannels...), playgroundHelp.ID), ","),
 	}
 	if cfg.KnowledgeBaseURL == "" {
 		over["KNOWLEDGE_BASE_URL"] = pageURL + "/kb/"

@@ -37,7 +37,9 @@ const pgHostileArticle = "Quokka paging etiquette <script>alert(1)</script>\n\n"
 // the page) and drives the page in headless Chromium as a newcomer would:
 // a mention answered in a thread with a working source link, a feedback
 // click, /kb topics, "Share in channel", a DM, a hostile article and
-// question, and the App Home tab.
+// question, the help channel answering unasked, "Ask kbbot" in a message's
+// menu, the App Home tab with the admins' gap report, and an article page
+// opened from an answer at its section.
 func TestPlaygroundInBrowser(t *testing.T) {
 	chrome := pgChromium(t)
 	knowledgeDir := pgKnowledge(t)
@@ -150,18 +152,47 @@ func TestPlaygroundInBrowser(t *testing.T) {
 
 	b.screenshot(t, "playground-dm.png")
 
-	// 7. The App Home tab shows the view the bot publishes when it opens.
+	// 7. The help channel: a question nobody mentioned the bot in is
+	// answered in a thread under it, with a source link.
+	b.do(t, chromedp.Click(chromedp.ID("nav-C0HELP")))
+	b.waitJS(t, "the help channel", `document.getElementById("view-title").innerText === "#help-backend"`)
+	b.send(t, "composer-input", "how do I prevent SQL injection attacks?")
+	b.waitJS(t, "the reply under the help-channel question", `[...document.querySelectorAll("#messages .msg:not(.is-bot) .replies")].some((r) => r.innerText === "1 reply")`)
+	b.do(t, chromedp.Click(chromedp.CSS(`#messages .msg:not(.is-bot) .replies`)))
+	helpAnswer := b.waitJS(t, "the help-channel answer in its thread", `(() => {
+		const m = [...document.querySelectorAll("#thread:not([hidden]) #thread-messages .msg.is-bot")].find((m) => m.querySelector(".bk-section a[href*='/kb/']"));
+		return m ? m.querySelector(".bk-section a[href*='/kb/']").href : "";
+	})()`)
+	pgCheckSourceLink(t, pageURL, helpAnswer)
+	b.screenshot(t, "playground-help-channel.png")
+
+	// 8. "Ask kbbot" in a message's More actions menu answers that message
+	// privately, with the Share button.
+	b.waitJS(t, "the More actions menu", `(() => {
+		const more = document.querySelector("#messages .msg:not(.is-bot) button[data-more]");
+		if (!more) return false;
+		more.click(); // shown on hover, as in Slack
+		return true;
+	})()`)
+	b.do(t, chromedp.Click(chromedp.CSS(`#messages .msg-menu button[data-shortcut]`)))
+	b.waitJS(t, "the shortcut's private answer", `[...document.querySelectorAll(".msg.is-ephemeral")].some((m) =>
+		m.querySelector("button[data-action-id='kb_share']") && m.innerText.toLowerCase().includes("sql injection"))`)
+	b.screenshot(t, "playground-shortcut.png")
+
+	// 9. The App Home tab shows the view the bot publishes when it opens;
+	// the playground user is an admin, so it ends with the gap report.
 	b.do(t, chromedp.Click(chromedp.ID("nav-home")))
 	home := b.waitJS(t, "the App Home view", `(() => {
 		const h = document.getElementById("home");
 		return !h.hidden && h.querySelector(".bk-header") ? h.innerText : "";
 	})()`)
-	if !strings.Contains(home, "What I know") || !regexp.MustCompile(`[1-9]\d* articles`).MatchString(home) {
-		t.Errorf("App Home: got\n%s\nwant what the bot knows", home)
+	if !strings.Contains(home, "What I know") || !regexp.MustCompile(`[1-9]\d* articles`).MatchString(home) ||
+		!strings.Contains(home, "Knowledge gaps, last 7 days") {
+		t.Errorf("App Home: got\n%s\nwant what the bot knows and, for an admin, the gap report", home)
 	}
 	b.screenshot(t, "playground-home.png")
 
-	// 8. The source link of the first answer opens the article at the
+	// 10. The source link of the first answer opens the article at the
 	// section the answer came from. (Last: it leaves the page.)
 	b.do(t, chromedp.Navigate(ans.Href))
 	target := b.waitJS(t, "the linked section", `(() => {

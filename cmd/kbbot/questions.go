@@ -11,10 +11,6 @@ import (
 	"github.com/kbbot/kbbot/internal/quality"
 )
 
-func init() {
-	register("questions", "derive a question set from a manual's book index or glossary", runQuestions)
-}
-
 // derivers are the question sets `kbbot questions` can derive, by the page
 // of the manual each reads.
 var derivers = map[string]struct {

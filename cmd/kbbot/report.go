@@ -14,14 +14,10 @@ import (
 	"github.com/kbbot/kbbot/internal/store"
 )
 
-func init() {
-	register("report", "the knowledge-gap report: unanswered questions, Not helpful articles, weak answers", runReport)
-}
-
 func runReport(ctx context.Context, e env) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	since := fs.String("since", "7d", "how far back: days (7d) or a duration (36h)")
-	asJSON := fs.Bool("json", false, `print a JSON object {"unanswered", "not_helpful", "weak"}`)
+	asJSON := fs.Bool("json", false, `print a JSON object {"unanswered", "not_helpful", "weak", "handed_over"}`)
 	asCSV := fs.Bool("csv", false, "print CSV: list,question,path,count,score,last")
 	limit := fs.Int("limit", 20, "rows per list")
 	weak := fs.Float64("weak", store.DefaultWeakScore, "answers whose best score is below this are weak")
@@ -90,6 +86,9 @@ func writeGapsCSV(e env, g kb.Gaps) error {
 	for _, q := range g.Weak {
 		w.Write([]string{"weak", q.Question, q.Path, strconv.Itoa(q.Count), strconv.FormatFloat(q.Score, 'f', 3, 64), q.Last.Format(time.RFC3339)})
 	}
+	for _, q := range g.HandedOver {
+		w.Write([]string{"handed_over", q.Question, q.Path, strconv.Itoa(q.Count), "", q.Last.Format(time.RFC3339)})
+	}
 	w.Flush()
 	return w.Error()
 }
@@ -111,5 +110,13 @@ func printGaps(e env, g kb.Gaps, since string) {
 	fmt.Fprintf(e.stdout, "\nAnswered weakly (%d):\n", len(g.Weak))
 	for _, q := range g.Weak {
 		fmt.Fprintf(e.stdout, "  %4d  %s -> %s (score %.2f)\n", q.Count, q.Question, q.Path, q.Score)
+	}
+	fmt.Fprintf(e.stdout, "\nHanded to an expert (%d):\n", len(g.HandedOver))
+	for _, q := range g.HandedOver {
+		fmt.Fprintf(e.stdout, "  %4d  %s", q.Count, q.Question)
+		if q.Path != "" {
+			fmt.Fprintf(e.stdout, " -> %s", q.Path)
+		}
+		fmt.Fprintln(e.stdout)
 	}
 }

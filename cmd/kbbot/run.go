@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 
 	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
@@ -32,14 +31,35 @@ type env struct {
 }
 
 type command struct {
+	name    string
 	summary string
 	run     func(ctx context.Context, e env) error
 }
 
-var commands = map[string]command{}
+// commands are kbbot's subcommands, one file each, in the order usage lists
+// them: running the bot, then the knowledge base, then measuring, then
+// operations.
+var commands = []command{
+	{"run", "start the bot: in Slack if tokens are configured, otherwise the local playground", runRun},
+	{"serve", "answer questions in Slack (Socket Mode, or HTTP with SLACK_MODE=http)", runServe},
+	{"playground", "try the bot in a browser: a local Slack emulator, the real bot, and a web page", runPlayground},
+	{"ask", "answer a question in the terminal", runAsk},
+	{"index", "rebuild the search index from the knowledge folder", runIndex},
+	{"check", "lint the knowledge folder before reindexing", runCheck},
+	{"eval", "measure answer quality on question sets", runEval},
+	{"questions", "derive a question set from a manual's book index or glossary", runQuestions},
+	{"report", "the knowledge-gap report: unanswered questions, Not helpful articles, weak answers, hand-overs", runReport},
+	{"migrate", "bring the store's schema (SQLite in DATA_DIR, or DATABASE_URL) up to date", runMigrate},
+	{"healthcheck", "exit 0 if a running kbbot serve on HTTP_ADDR is ready (for container health checks)", runHealthcheck},
+}
 
-func register(name, summary string, run func(ctx context.Context, e env) error) {
-	commands[name] = command{summary: summary, run: run}
+func lookup(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -51,14 +71,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch name {
 	case "help", "-h", "-help", "--help":
 		if len(args) > 2 {
-			if c, ok := commands[args[2]]; ok {
+			if c, ok := lookup(args[2]); ok {
 				return c.run(ctx, env{args: []string{"-h"}, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stdout})
 			}
 		}
 		usage(stdout)
 		return nil
 	}
-	c, ok := commands[name]
+	c, ok := lookup(name)
 	if !ok {
 		fmt.Fprintf(stderr, "kbbot: unknown command %q\n\n", name)
 		usage(stderr)
@@ -70,13 +90,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "kbbot answers backend-development questions in Slack from a folder of knowledge articles.")
 	fmt.Fprintln(w, "\nUsage: kbbot COMMAND [flags]\n\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-11s %s\n", n, commands[n].summary)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'kbbot COMMAND -h' for a command's flags. Settings come from the environment and .env (see .env.example).")
 }

@@ -5,10 +5,6 @@ import (
 	"flag"
 )
 
-func init() {
-	register("run", "start the bot: in Slack if tokens are configured, otherwise the local playground", runRun)
-}
-
 // runRun is what `make run` starts: a fresh clone has no Slack app and no
 // tokens, and should still get a working bot to talk to.
 func runRun(ctx context.Context, e env) error {

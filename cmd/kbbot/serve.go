@@ -20,10 +20,6 @@ import (
 	"github.com/kbbot/kbbot/internal/watch"
 )
 
-func init() {
-	register("serve", "answer questions in Slack (Socket Mode, or HTTP with SLACK_MODE=http)", runServe)
-}
-
 // The search library is what the Slack layer asks and reindexes, and the
 // health package is where it reports.
 var (
@@ -91,8 +87,9 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 		once = db // replicas share it: one of them answers each event
 	}
 
-	raw, err := newLibrary(cfg, log, func(rep kb.Report, err error) {
-		metrics.Reindexed(rep, err)
+	raw, err := newLibrary(cfg, log, libraryHooks{
+		onReindex: func(rep kb.Report, err error) { metrics.Reindexed(rep, err) },
+		compare:   replayFrom(db),
 	})
 	if err != nil {
 		return err

@@ -72,6 +72,10 @@ func (r recorder) RecordFeedback(ctx context.Context, f kb.FeedbackRecord) {
 	r.w.RecordFeedback(ctx, f)
 }
 
+func (r recorder) RecordHandover(ctx context.Context, h kb.HandoverRecord) {
+	r.w.RecordHandover(ctx, h)
+}
+
 // gapReporter is the store's gap report with /kb gaps' list length.
 type gapReporter struct{ db *store.DB }
 

@@ -37,11 +37,11 @@ func TestMigrateAndReport(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			env := mk(t)
 			out, errOut, err := cli(t, env, "migrate")
-			if err != nil || !strings.Contains(out, "migrated from schema version 0 to 2") {
+			if err != nil || !strings.Contains(out, "migrated from schema version 0 to 3") {
 				t.Fatalf("migrate: %v\n%s%s", err, out, errOut)
 			}
 			out, errOut, err = cli(t, env, "migrate")
-			if err != nil || !strings.Contains(out, "schema version 2, up to date") {
+			if err != nil || !strings.Contains(out, "schema version 3, up to date") {
 				t.Fatalf("migrate again: %v\n%s%s", err, out, errOut)
 			}
 			if strings.Contains(out+errOut, "s3cret") {
@@ -57,6 +57,7 @@ func TestMigrateAndReport(t *testing.T) {
 				Unanswered []map[string]any `json:"unanswered"`
 				NotHelpful []map[string]any `json:"not_helpful"`
 				Weak       []map[string]any `json:"weak"`
+				HandedOver []map[string]any `json:"handed_over"`
 			}
 			if err := json.Unmarshal([]byte(out), &g); err != nil {
 				t.Fatalf("report --json: %v\n%s", err, out)
@@ -70,14 +71,18 @@ func TestMigrateAndReport(t *testing.T) {
 			if len(g.Weak) != 1 || g.Weak[0]["question"] != "what is a cache stampede" || g.Weak[0]["count"] != 1.0 {
 				t.Errorf("weak: got %v", g.Weak)
 			}
+			if len(g.HandedOver) != 1 || g.HandedOver[0]["question"] != "who owns the payments queue?" || g.HandedOver[0]["path"] != "queues.md" {
+				t.Errorf("handed_over: got %v", g.HandedOver)
+			}
 
 			out, _, err = cli(t, env, "report", "--csv", "--since", "30d")
 			rows, cerr := csv.NewReader(strings.NewReader(out)).ReadAll()
-			if err != nil || cerr != nil || len(rows) != 4 || rows[0][0] != "list" || rows[1][0] != "unanswered" || rows[2][2] != "caching.md" {
+			if err != nil || cerr != nil || len(rows) != 5 || rows[0][0] != "list" || rows[1][0] != "unanswered" || rows[2][2] != "caching.md" || rows[4][0] != "handed_over" {
 				t.Errorf("report --csv: %v %v\n%s", err, cerr, out)
 			}
 			out, _, err = cli(t, env, "report")
-			if err != nil || !strings.Contains(out, "Asked but not answered (1):") || !strings.Contains(out, "2  how do I rotate TLS certificates") {
+			if err != nil || !strings.Contains(out, "Asked but not answered (1):") || !strings.Contains(out, "2  how do I rotate TLS certificates") ||
+				!strings.Contains(out, "1  who owns the payments queue? -> queues.md") {
 				t.Errorf("report: %v\n%s", err, out)
 			}
 			// An hour back there is nothing.
@@ -112,6 +117,11 @@ func seed(t *testing.T, env map[string]string) {
 	}
 	if err := db.WriteFeedback(ctx, p, []kb.FeedbackRecord{
 		{At: now, Answer: "C1:1", User: "U1", ChannelType: "channel", Rating: kb.RatingNotHelpful, Question: "what is a cache stampede", Paths: []string{"caching.md"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.WriteHandovers(ctx, p, []kb.HandoverRecord{
+		{At: now, User: "U1", ChannelType: "channel", Question: "who owns the payments queue?", Paths: []string{"queues.md"}, Experts: []string{"U2"}},
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,10 @@
 // and the answers a search gives. It imports nothing of Slack or Bleve.
 package kb
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Article is one knowledge file, parsed.
 type Article struct {
@@ -121,7 +124,41 @@ type Report struct {
 	Removed  []string      // paths no longer in the folder
 	Skipped  []Skip        // files not indexed, with reasons
 	Duration time.Duration // wall time of the run
+	Changes  *Changes      // what the new index answers differently; nil when not compared
 }
+
+// Asker answers questions: an index generation, or the live library.
+type Asker interface {
+	Ask(ctx context.Context, question string, limit int) (Answer, error)
+}
+
+// Changes is what a new index answers differently from the one it
+// replaced, found by asking both the same recent questions.
+type Changes struct {
+	Questions        int      // questions asked of both
+	NowAnswered      int      // answered now, "I don't know" before
+	NoLongerAnswered int      // answered before, "I don't know" now
+	NewTop           int      // answered by both, with another first article
+	Examples         []Change // a few of each kind
+}
+
+// Change kinds.
+const (
+	ChangeNowAnswered      = "now_answered"
+	ChangeNoLongerAnswered = "no_longer_answered"
+	ChangeNewTop           = "new_top"
+)
+
+// Change is one question whose answer a reindex changed.
+type Change struct {
+	Kind     string // ChangeNowAnswered, ChangeNoLongerAnswered or ChangeNewTop
+	Question string
+	Before   string // first article's path before, "" for "I don't know"
+	After    string // first article's path now, "" for "I don't know"
+}
+
+// Any reports whether some answer changed.
+func (c Changes) Any() bool { return c.NowAnswered+c.NoLongerAnswered+c.NewTop > 0 }
 
 // Progress is a step of an index run, for progress bars and Slack updates.
 type Progress struct {

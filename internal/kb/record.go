@@ -47,6 +47,17 @@ type FeedbackRecord struct {
 	Paths       []string // the answer's articles, best first
 }
 
+// HandoverRecord is one question handed over to people with Ask an
+// expert.
+type HandoverRecord struct {
+	At          time.Time
+	User        string // who asked for an expert
+	ChannelType string
+	Question    string
+	Paths       []string // the answer's articles, best first; none after "I don't know"
+	Experts     []string // the user and user group IDs mentioned
+}
+
 // Gaps is the knowledge-gap report: what the knowledge base should cover
 // next.
 type Gaps struct {
@@ -54,6 +65,7 @@ type Gaps struct {
 	Unanswered []GapQuestion `json:"unanswered"`  // most frequent first
 	NotHelpful []GapArticle  `json:"not_helpful"` // most Not helpful votes first
 	Weak       []GapQuestion `json:"weak"`        // answered, but with a weak best score
+	HandedOver []GapQuestion `json:"handed_over"` // handed to an expert, most frequent first
 }
 
 // GapQuestion is a question, or a group of questions whose words match.
@@ -62,7 +74,7 @@ type GapQuestion struct {
 	Terms    string    `json:"terms"`    // the analysed words the group shares
 	Count    int       `json:"count"`
 	Last     time.Time `json:"last"`
-	Path     string    `json:"path,omitempty"`  // weak: the best article
+	Path     string    `json:"path,omitempty"`  // weak: the best article; handed_over: the answer's first
 	Score    float64   `json:"score,omitempty"` // weak: the best score
 }
 

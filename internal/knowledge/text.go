@@ -334,6 +334,26 @@ func SplitLong(p string, max int) []string {
 	return out
 }
 
+// dependent marks a sentence that leans on the one before it ("This means
+// ...", "However, ..."): an excerpt does not start with one when the
+// sentence it depends on fits, even from the passage before.
+var dependent = map[string]bool{
+	"this": true, "these": true, "that": true, "those": true, "it": true, "its": true,
+	"they": true, "them": true, "their": true, "such": true, "however": true, "but": true,
+	"so": true, "also": true, "then": true, "therefore": true, "thus": true, "otherwise": true,
+	"instead": true, "here": true, "both": true, "each": true,
+}
+
+// StartsDependent reports whether sentence s opens with a word that refers
+// back to the sentence before.
+func StartsDependent(s string) bool {
+	w := s
+	if i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) }); i >= 0 {
+		w = s[:i]
+	}
+	return dependent[strings.ToLower(w)]
+}
+
 // Sentences returns the byte spans of the sentences in s. A sentence ends at
 // . ! or ? followed by space and an upper-case letter, digit or quote, or at a
 // line break; common abbreviations do not end one.

@@ -30,6 +30,7 @@ type channel struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 	IM   bool   `json:"im,omitempty"`
+	Help bool   `json:"help,omitempty"` // the bot answers here without a mention
 }
 
 // workspace is the first event of a stream: who is who and what is there.
@@ -40,15 +41,21 @@ type workspace struct {
 	Bot       string    `json:"bot"`
 	BotName   string    `json:"bot_name"`
 	Command   string    `json:"command"`
+	Shortcut  string    `json:"shortcut"` // the message shortcut's name in a message's menu
 	Channels  []channel `json:"channels"`
 	Messages  []message `json:"messages"`
 	Home      string    `json:"home"` // rendered home view, "" if none yet
 	Connected bool      `json:"connected"`
 }
 
+// shown reports whether the page shows a conversation.
+func (s *Server) shown(channel string) bool {
+	return channel == s.opts.Channel || channel == s.dm || (channel == s.opts.HelpChannel && channel != "")
+}
+
 // visible reports whether the user sees m in the page.
 func (s *Server) visible(m *slackemu.Message) bool {
-	if m.Channel != s.opts.Channel && m.Channel != s.dm {
+	if !s.shown(m.Channel) {
 		return false
 	}
 	return !m.Ephemeral || m.VisibleTo == s.opts.User
@@ -99,16 +106,21 @@ func (s *Server) workspace() workspace {
 	general, _ := s.emu.Channel(s.opts.Channel)
 	ws := workspace{
 		Team: eo.TeamName, User: s.opts.User, UserName: u.Name, Bot: eo.BotUserID, BotName: eo.BotName,
-		Command: s.opts.SlashCommand,
-		Channels: []channel{
-			{ID: general.ID, Name: general.Name},
-			{ID: s.dm, Name: eo.BotName, IM: true},
-		},
+		Command: s.opts.SlashCommand, Shortcut: "Ask " + eo.BotName,
+		Channels:  []channel{{ID: general.ID, Name: general.Name}},
 		Messages:  []message{},
 		Home:      s.home(),
 		Connected: s.emu.Connections() > 0,
 	}
-	for _, id := range []string{s.opts.Channel, s.dm} {
+	ids := []string{s.opts.Channel}
+	if s.opts.HelpChannel != "" {
+		help, _ := s.emu.Channel(s.opts.HelpChannel)
+		ws.Channels = append(ws.Channels, channel{ID: help.ID, Name: help.Name, Help: true})
+		ids = append(ids, help.ID)
+	}
+	ws.Channels = append(ws.Channels, channel{ID: s.dm, Name: eo.BotName, IM: true})
+	ids = append(ids, s.dm)
+	for _, id := range ids {
 		for _, m := range s.emu.Messages(id) {
 			if !m.Deleted && s.visible(&m) {
 				ws.Messages = append(ws.Messages, s.message(&m))
@@ -210,7 +222,8 @@ const maxComposerText = 4000
 
 // handleSend turns what the user typed into what Slack would send the bot:
 // "/kb ..." is a slash command, a message in a channel that mentions the bot
-// is an app_mention, and anything in the DM is a message.im event.
+// is an app_mention, anything in the help channel is a message.channels
+// event, and anything in the DM is a message.im event.
 func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	var req sendRequest
 	if err := readJSON(r, &req); err != nil {
@@ -225,7 +238,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	case len(text) > maxComposerText:
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("That message is too long (at most %d characters).", maxComposerText))
 		return
-	case req.Channel != s.opts.Channel && req.Channel != s.dm:
+	case !s.shown(req.Channel):
 		writeError(w, http.StatusBadRequest, "Unknown conversation.")
 		return
 	}
@@ -250,10 +263,22 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 		ev  slackemu.Event
 		err error
 	)
-	if req.Channel == s.dm {
+	mentioned := strings.Contains(slackText, "<@"+s.botID+">")
+	switch {
+	case req.Channel == s.dm:
 		ev, err = s.emu.DirectMessageInThread(req.Channel, user, slackText, req.ThreadTS)
-	} else {
-		if !strings.Contains(slackText, "<@"+s.botID+">") {
+	case req.Channel == s.opts.HelpChannel && !mentioned:
+		// The bot reads the help channel itself and answers in a thread
+		// only when confident: the page opens no thread for it.
+		ev, err = s.emu.ChannelMessage(req.Channel, user, slackText, req.ThreadTS)
+		if err != nil {
+			s.fail(w, "send", err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "ts": ev.TS, "thread_ts": req.ThreadTS})
+		return
+	default:
+		if !mentioned {
 			name := s.emu.Options().BotName
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("In a channel, %s only hears messages that mention it: start with @%s, or use %s.", name, name, s.opts.SlashCommand))
 			return
@@ -297,6 +322,32 @@ func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := s.emu.ClickButton(s.opts.User, req.Channel, m, req.ActionID, ""); err != nil {
 		s.fail(w, "click", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+}
+
+// shortcutRequest is "Ask kbbot" picked in a message's menu.
+type shortcutRequest struct {
+	Channel string `json:"channel"`
+	TS      string `json:"ts"`
+}
+
+// handleShortcut sends the message_action interaction of the bot's message
+// shortcut for a message; the answer comes back only to the user.
+func (s *Server) handleShortcut(w http.ResponseWriter, r *http.Request) {
+	var req shortcutRequest
+	if err := readJSON(r, &req); err != nil {
+		writeError(w, http.StatusBadRequest, "bad request: "+err.Error())
+		return
+	}
+	m, ok := s.emu.Message(req.Channel, req.TS)
+	if !ok || m.Deleted || !s.visible(&m) {
+		writeError(w, http.StatusNotFound, "That message is gone.")
+		return
+	}
+	if _, err := s.emu.MessageShortcut(s.opts.User, m, s.opts.ShortcutCallbackID); err != nil {
+		s.fail(w, "shortcut", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true})

@@ -27,10 +27,16 @@ var static embed.FS
 
 // Options configure a Server. Emulator is required.
 type Options struct {
-	Emulator     *slackemu.Server
-	User         string // the person at the keyboard, default "U0ALICE"
-	Channel      string // the channel shown, default "C0GENERAL"
+	Emulator *slackemu.Server
+	User     string // the person at the keyboard, default "U0ALICE"
+	Channel  string // the channel shown, default "C0GENERAL"
+	// HelpChannel, if set, is a second channel shown, where the bot
+	// answers questions without being mentioned (AUTO_ANSWER_CHANNELS).
+	HelpChannel  string
 	SlashCommand string // default "/kb"
+	// ShortcutCallbackID is the callback_id of the bot's message shortcut,
+	// offered in every message's menu; default "ask_kbbot".
+	ShortcutCallbackID string
 	// KnowledgeDir is served, rendered, under /kb/ so that source links
 	// work; empty serves nothing there.
 	KnowledgeDir string
@@ -65,12 +71,20 @@ func New(o Options) (*Server, error) {
 	if o.SlashCommand == "" {
 		o.SlashCommand = "/kb"
 	}
+	if o.ShortcutCallbackID == "" {
+		o.ShortcutCallbackID = "ask_kbbot"
+	}
 	emu := o.Emulator
 	if _, ok := emu.User(o.User); !ok {
 		return nil, fmt.Errorf("playground: user %s is not in the emulated workspace", o.User)
 	}
 	if c, ok := emu.Channel(o.Channel); !ok || c.IsIM {
 		return nil, fmt.Errorf("playground: %s is not a channel of the emulated workspace", o.Channel)
+	}
+	if o.HelpChannel != "" {
+		if c, ok := emu.Channel(o.HelpChannel); !ok || c.IsIM || o.HelpChannel == o.Channel {
+			return nil, fmt.Errorf("playground: help channel %s is not another channel of the emulated workspace", o.HelpChannel)
+		}
 	}
 	dm, err := emu.IMChannel(o.User)
 	if err != nil {
@@ -108,6 +122,7 @@ func New(o Options) (*Server, error) {
 	mux.HandleFunc("POST /api/send", s.handleSend)
 	mux.HandleFunc("POST /api/click", s.handleClick)
 	mux.HandleFunc("POST /api/home", s.handleHome)
+	mux.HandleFunc("POST /api/shortcut", s.handleShortcut)
 	mux.Handle("GET /kb/{path...}", articlepage.New(articlepage.Options{
 		Dir: o.KnowledgeDir, MaxFileBytes: o.MaxFileBytes, Prefix: "/kb/", Site: "kbbot playground",
 		Home: &articlepage.Link{URL: "/", Label: "Playground"}, Logger: o.Logger,

@@ -278,3 +278,63 @@ func TestArticles(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpChannelAndShortcut: the help channel is in the sidebar and takes
+// questions without a mention, as message events; "Ask kbbot" in a
+// message's menu sends the message shortcut for that message.
+func TestHelpChannelAndShortcut(t *testing.T) {
+	emu := slackemu.New(slackemu.Options{})
+	emu.AddChannel(slackemu.Channel{ID: "C0HELP", Name: "help-backend"})
+	if err := emu.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = emu.Close() })
+	if _, err := New(Options{Emulator: emu, HelpChannel: "C0GENERAL", Logger: zerolog.Nop()}); err == nil {
+		t.Error("the shown channel as help channel: got no error")
+	}
+	p, err := New(Options{Emulator: emu, HelpChannel: "C0HELP", Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(p.Handler())
+	t.Cleanup(srv.Close)
+
+	ws := p.workspace()
+	var names []string
+	for _, c := range ws.Channels {
+		names = append(names, c.Name+map[bool]string{true: "(help)"}[c.Help])
+	}
+	if got := strings.Join(names, " "); got != "general help-backend(help) kbbot" || ws.Shortcut != "Ask kbbot" {
+		t.Errorf("sidebar: got %q and shortcut %q, want general, help-backend (help), kbbot and Ask kbbot", got, ws.Shortcut)
+	}
+
+	status, out := postJSON(t, srv.URL+"/api/send", `{"channel":"C0HELP","text":"how do I cache API responses?"}`)
+	if status != http.StatusOK || out["thread_ts"] != "" {
+		t.Fatalf("help channel question: status %d %v, want 200 and no thread opened", status, out)
+	}
+	msgs := emu.Messages("C0HELP")
+	if len(msgs) != 1 || msgs[0].Text != "how do I cache API responses?" || msgs[0].User != "U0ALICE" {
+		t.Fatalf("help channel: got %+v", msgs)
+	}
+
+	// No bot is connected: what the page sends waits in the emulator's queue.
+	if n := emu.Queued(); n != 1 {
+		t.Errorf("%d envelopes queued after the question, want its message event", n)
+	}
+	status, out = postJSON(t, srv.URL+"/api/shortcut", `{"channel":"C0HELP","ts":"`+msgs[0].TS+`"}`)
+	if status != http.StatusOK {
+		t.Errorf("shortcut: status %d %v", status, out)
+	}
+	if n := emu.Queued(); n != 2 {
+		t.Errorf("%d envelopes queued after the shortcut, want 2", n)
+	}
+	for _, tc := range []struct{ body, says string }{
+		{`{"channel":"C0HELP","ts":"1.000"}`, "gone"},
+		{`{"channel":"C0SECRET","ts":"` + msgs[0].TS + `"}`, "gone"},
+	} {
+		status, out := postJSON(t, srv.URL+"/api/shortcut", tc.body)
+		if msg, _ := out["error"].(string); status != http.StatusNotFound || !strings.Contains(msg, tc.says) {
+			t.Errorf("shortcut %s: got %d %v, want 404", tc.body, status, out)
+		}
+	}
+}

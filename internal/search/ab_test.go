@@ -32,14 +32,11 @@ func TestAB(t *testing.T) {
 	}
 	base := ix.opts.Settings
 	variants := map[string]func(*Settings){
-		"default":    func(*Settings) {},
-		"cand30":     func(s *Settings) { s.Candidates = 30 },
-		"nophrase":   func(s *Settings) { s.PhraseBoost = 0 },
-		"common05":   func(s *Settings) { s.CommonShare = 0.05 },
-		"phrasemax3": func(s *Settings) { s.PhraseMaxWords = 3 },
-		"phrasemax4": func(s *Settings) { s.PhraseMaxWords = 4 },
+		"default":  func(*Settings) {},
+		"cand30":   func(s *Settings) { s.Candidates = 30 },
+		"common05": func(s *Settings) { s.CommonShare = 0.05 },
 	}
-	names := []string{"default", "nophrase", "phrasemax3", "phrasemax4"}
+	names := []string{"default", "cand30", "common05"}
 	lat := map[string][]time.Duration{}
 	for round := 0; round < 15; round++ {
 		for _, n := range names {

@@ -189,3 +189,26 @@ func TestExcerptKeepsCodeAndURLs(t *testing.T) {
 		t.Errorf("excerpt %q has no code block", ans.Results[0].Excerpt.Plain())
 	}
 }
+
+// A long section is split into passages; an excerpt from the second one
+// that starts "This allows ..." takes the sentence it leans on from the
+// first.
+func TestExcerptTakesTheSentenceBeforeAcrossPassages(t *testing.T) {
+	filler := strings.Repeat("Monitoring covers response times, error rates and the use of every resource on the servers. ", 15)
+	body := filler + "Engineers also study historical load data to find trends in usage.\n\nThis allows them to anticipate traffic spikes and plan capacity early."
+	dir := writeFolder(t, map[string]string{
+		"monitoring.md": "---\ntitle: Monitoring\n---\n\n" + body + "\n",
+	})
+	ix := build(t, dir, Options{})
+	ans, err := ix.Ask(context.Background(), "how can you anticipate traffic spikes", 3)
+	if err != nil || len(ans.Results) == 0 {
+		t.Fatalf("no answer: %v", err)
+	}
+	got := ans.Results[0].Excerpt.Plain()
+	if !strings.Contains(got, "traffic spikes") || !strings.Contains(got, "historical load data") {
+		t.Errorf("excerpt %q, want the spikes sentence with the one before it", got)
+	}
+	if ps := ix.byArt[0]; len(ps) < 2 || !strings.HasPrefix(ps[len(ps)-1].text, "This allows") {
+		t.Fatalf("passages %+v: the test needs the section split before \"This allows\"", ps)
+	}
+}

@@ -240,12 +240,10 @@ func (ix *Index) buildQuery(ts []term, s Settings) query.Query {
 		return bleve.NewDisjunctionQuery(fs...)
 	}
 	var clauses []query.Query
-	var phrase []string
 	for _, t := range ts {
 		var alts []query.Query
 		if t.stem != "" {
 			alts = append(alts, fieldQ(t.stem, 1, t.common))
-			phrase = append(phrase, strings.Fields(t.stem)...)
 		}
 		for _, st := range t.parts {
 			alts = append(alts, fieldQ(st, s.PartsBoost, t.common))
@@ -259,13 +257,7 @@ func (ix *Index) buildQuery(ts []term, s Settings) query.Query {
 			clauses = append(clauses, bleve.NewDisjunctionQuery(alts...))
 		}
 	}
-	q := query.Query(bleve.NewDisjunctionQuery(clauses...))
-	if s.PhraseBoost > 0 && len(phrase) > 1 && (s.PhraseMaxWords == 0 || len(phrase) <= s.PhraseMaxWords) {
-		p := bleve.NewPhraseQuery(phrase, fieldBody)
-		p.SetBoost(s.PhraseBoost)
-		q = bleve.NewDisjunctionQuery(q, p)
-	}
-	return q
+	return bleve.NewDisjunctionQuery(clauses...)
 }
 
 // rareQuery searches for the question's rarest known word alone (nil when
@@ -302,31 +294,14 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		return ans, errClosed
 	}
 	s := ix.opts.Settings
-	ts := ix.terms(q)
-	if len(ts) == 0 {
+	ts, cands, qs, err := ix.find(ctx, q, s)
+	if err != nil {
+		return ans, err
+	}
+	if ts == nil {
 		ans.Kind = kb.KindEmpty
 		return ans, nil
 	}
-	ix.setIDF(ts)
-	ix.markCommon(ts, s)
-	req := bleve.NewSearchRequestOptions(ix.buildQuery(ts, s), s.Candidates, 0, false)
-	res, err := ix.bl.SearchInContext(ctx, req)
-	if err != nil {
-		return ans, fmt.Errorf("search: %w", err)
-	}
-	hits := res.Hits
-	if rare := ix.rareQuery(ts, s); rare != nil {
-		// Passages with the question's rarest word are candidates even
-		// when long pages full of its commoner words fill the list.
-		req := bleve.NewSearchRequestOptions(rare, s.Candidates, 0, false)
-		more, err := ix.bl.SearchInContext(ctx, req)
-		if err != nil {
-			return ans, fmt.Errorf("search: %w", err)
-		}
-		hits = append(hits, more.Hits...)
-	}
-	qs := ix.qterms(ts, s)
-	cands := ix.rank(hits, qs, s)
 	if len(cands) == 0 || !ix.covers(ts, cands[0].cov, cands[0].pcov) {
 		// The best match leaves the question unexplained: say so rather
 		// than show something loosely related.
@@ -337,6 +312,10 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		a := &ix.arts[c.art]
 		p := ix.byArt[c.art][pass]
 		sec := a.Sections[p.sec]
+		before := ""
+		if pass > 0 && ix.byArt[c.art][pass-1].sec == p.sec {
+			before = ix.byArt[c.art][pass-1].text
+		}
 		ans.Results = append(ans.Results, kb.Result{
 			Title:   a.Title,
 			Section: sec.Heading,
@@ -344,7 +323,7 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 			URL:     ix.link(a, sec),
 			Tags:    a.Tags,
 			Updated: a.Updated,
-			Excerpt: ix.excerpt(p.text, matched, ix.headingFor(c.art, pass), ix.opts.ExcerptChars),
+			Excerpt: ix.excerpt(p.text, before, matched, ix.headingFor(c.art, pass), ix.opts.ExcerptChars),
 			Score:   c.score,
 		})
 	}
@@ -365,6 +344,36 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		}
 	}
 	return ans, nil
+}
+
+// find analyses a question and ranks the candidate articles: everything
+// Ask does before cutting excerpts. ts is nil when the question has no
+// words to search. The caller holds ix.mu.
+func (ix *Index) find(ctx context.Context, q string, s Settings) ([]term, []cand, []qterm, error) {
+	ts := ix.terms(q)
+	if len(ts) == 0 {
+		return nil, nil, nil, nil
+	}
+	ix.setIDF(ts)
+	ix.markCommon(ts, s)
+	req := bleve.NewSearchRequestOptions(ix.buildQuery(ts, s), s.Candidates, 0, false)
+	res, err := ix.bl.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("search: %w", err)
+	}
+	hits := res.Hits
+	if rare := ix.rareQuery(ts, s); rare != nil {
+		// Passages with the question's rarest word are candidates even
+		// when long pages full of its commoner words fill the list.
+		req := bleve.NewSearchRequestOptions(rare, s.Candidates, 0, false)
+		more, err := ix.bl.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("search: %w", err)
+		}
+		hits = append(hits, more.Hits...)
+	}
+	qs := ix.qterms(ts, s)
+	return ts, ix.rank(hits, qs, s), qs, nil
 }
 
 // morePassages are up to n other passages of a candidate's article, best
@@ -483,7 +492,7 @@ func (c *cand) consider(ix *Index, p int, qs []qterm, s Settings) {
 // rescore combines the best passage and the whole article into the
 // article's score.
 func (c *cand) rescore(s Settings) {
-	c.score = ((1-s.ArticleShare)*c.best + s.ArticleShare*c.doc) * math.Pow(c.cov, s.CoverageWeight)
+	c.score = (1-s.ArticleShare)*c.best + s.ArticleShare*c.doc
 }
 
 // setIDF weighs each term by rarity in the body field. A word the index has

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/kbbot/kbbot/internal/kb"
@@ -21,40 +20,42 @@ type unit struct {
 	terms []string // distinct matched terms
 }
 
-// dependent marks a sentence that leans on the one before it ("This means
-// ...", "However, ..."): an excerpt does not start with one when the
-// sentence it depends on fits.
-var dependent = map[string]bool{
-	"this": true, "these": true, "that": true, "those": true, "it": true, "its": true,
-	"they": true, "them": true, "their": true, "such": true, "however": true, "but": true,
-	"so": true, "also": true, "then": true, "therefore": true, "thus": true, "otherwise": true,
-	"instead": true, "here": true, "both": true, "each": true, "the": false,
-}
-
 // excerpt cuts a short passage of at most max bytes where the question's
 // words weigh most: the run of whole sentences whose distinct matched words
 // carry the most IDF weight (the heading's words count for the section's
 // opening, which answers it), grown forwards and then backwards while it
 // fits, never starting on a sentence that depends on the one before when
 // that one fits. Matched words are marked.
-func (ix *Index) excerpt(text string, weights map[string]float64, heading []string, max int) kb.Excerpt {
+func (ix *Index) excerpt(text, before string, weights map[string]float64, heading []string, max int) kb.Excerpt {
 	var units []unit
-	for pi, para := range strings.Split(text, "\n\n") {
-		if code, ok := knowledge.IsCodeBlock(para); ok {
-			units = append(units, unit{text: code, code: true, para: pi})
-			continue
-		}
-		para = strings.Join(strings.Fields(para), " ")
-		for _, sp := range knowledge.Sentences(para) {
-			if s := strings.TrimSpace(para[sp[0]:sp[1]]); s != "" {
-				units = append(units, unit{text: s, para: pi})
+	split := func(text string) {
+		for pi, para := range strings.Split(text, "\n\n") {
+			if code, ok := knowledge.IsCodeBlock(para); ok {
+				units = append(units, unit{text: code, code: true, para: pi})
+				continue
+			}
+			para = strings.Join(strings.Fields(para), " ")
+			for _, sp := range knowledge.Sentences(para) {
+				if s := strings.TrimSpace(para[sp[0]:sp[1]]); s != "" {
+					units = append(units, unit{text: s, para: pi})
+				}
 			}
 		}
 	}
-	if len(units) == 0 {
+	// The passage before, in the same section, only lends the sentence a
+	// dependent first sentence leans on: passages split long sections.
+	if before != "" {
+		if i := strings.LastIndex(before, "\n\n"); i >= 0 {
+			before = before[i+2:]
+		}
+		split(before)
+	}
+	first := len(units)
+	split(text)
+	if len(units) == first {
 		return nil
 	}
-	for i := range units {
+	for i := first; i < len(units); i++ { // the sentences before are never scored
 		u := &units[i]
 		ix.words.each(u.text, func(_, _ int, t string) {
 			if weights[t] > 0 && !slices.Contains(u.terms, t) {
@@ -81,7 +82,7 @@ func (ix *Index) excerpt(text string, weights map[string]float64, heading []stri
 				}
 			}
 		}
-		if lo == 0 {
+		if lo == first {
 			add(headTerms)
 		}
 		for _, u := range units[lo:hi] {
@@ -97,8 +98,8 @@ func (ix *Index) excerpt(text string, weights map[string]float64, heading []stri
 		return n
 	}
 	// The best window that fits; the earliest wins a tie.
-	bestLo, bestHi, best := 0, 1, -1.0
-	for lo := range units {
+	bestLo, bestHi, best := first, first+1, -1.0
+	for lo := first; lo < len(units); lo++ {
 		for hi := lo + 1; hi <= len(units) && (hi == lo+1 || size(lo, hi) <= max); hi++ {
 			if sc := score(lo, hi); sc > best+1e-9 {
 				bestLo, bestHi, best = lo, hi, sc
@@ -111,13 +112,13 @@ func (ix *Index) excerpt(text string, weights map[string]float64, heading []stri
 	for hi-1 > lo && score(lo, hi-1) >= best-1e-9 {
 		hi--
 	}
-	for lo > 0 && startsDependent(units[lo].text) && size(lo-1, hi) <= max {
+	for lo > 0 && knowledge.StartsDependent(units[lo].text) && size(lo-1, hi) <= max {
 		lo--
 	}
 	for hi < len(units) && size(lo, hi+1) <= max {
 		hi++
 	}
-	for lo > 0 && size(lo-1, hi) <= max {
+	for lo > first && size(lo-1, hi) <= max {
 		lo--
 	}
 	if hi == lo+1 && len(units[lo].text) > max {
@@ -163,14 +164,6 @@ func cutCode(code string, max int) string {
 		n += len(l) + 1
 	}
 	return code
-}
-
-func startsDependent(s string) bool {
-	w := s
-	if i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) }); i >= 0 {
-		w = s[:i]
-	}
-	return dependent[strings.ToLower(w)]
 }
 
 // firstMatch is the byte offset of the first matched word in s, or 0.
@@ -226,11 +219,25 @@ func cutAround(s string, at, max int) string {
 	return out
 }
 
+// mayHaveURL is a cheap test before urlRE, which costs a tenth of a search
+// when run on every excerpt.
+func mayHaveURL(s string) bool {
+	for _, k := range []string{"://", "www.", "WWW.", "ailto:", "AILTO:"} {
+		if strings.Contains(s, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // highlight splits s into fragments, marking words whose analysed form was matched.
 func (ix *Index) highlight(s string, weights map[string]float64) kb.Excerpt {
 	var ex kb.Excerpt
 	pos := 0
-	urls := urlRE.FindAllStringIndex(s, -1)
+	var urls [][]int
+	if mayHaveURL(s) {
+		urls = urlRE.FindAllStringIndex(s, -1)
+	}
 	inURL := func(at int) bool {
 		for _, u := range urls {
 			if at >= u[0] && at < u[1] {

@@ -30,6 +30,7 @@ type Library struct {
 	opts         Options
 	log          zerolog.Logger
 	onReindex    func(kb.Report, error)
+	compare      func(ctx context.Context, before, after kb.Asker) (kb.Changes, error)
 	closing      sync.WaitGroup // a reindex run in progress
 	stopCtx      context.Context
 	stop         context.CancelFunc // Close abandons a reindex in progress
@@ -62,7 +63,16 @@ type LibraryOptions struct {
 	Logger       zerolog.Logger
 	// OnReindex, if set, is called once per reindex run (not per caller).
 	OnReindex func(kb.Report, error)
+	// Compare, if set, tells what a new generation answers differently:
+	// after each swap it is given the generation replaced (still open) and
+	// the new one, and its result goes into the report as Changes and into
+	// the log. It must not take long: the old generation stays open
+	// meanwhile, though the new one answers already.
+	Compare func(ctx context.Context, before, after kb.Asker) (kb.Changes, error)
 }
+
+// compareTimeout bounds the comparison after a swap.
+const compareTimeout = 2 * time.Minute
 
 const currentFile = "CURRENT"
 
@@ -70,7 +80,7 @@ const currentFile = "CURRENT"
 func NewLibrary(o LibraryOptions) *Library {
 	ctx, stop := context.WithCancel(context.Background())
 	return &Library{knowledgeDir: o.KnowledgeDir, root: o.IndexDir, load: o.Load, opts: o.Search.withDefaults(),
-		log: o.Logger.With().Str("component", "search").Logger(), onReindex: o.OnReindex, stopCtx: ctx, stop: stop}
+		log: o.Logger.With().Str("component", "search").Logger(), onReindex: o.OnReindex, compare: o.Compare, stopCtx: ctx, stop: stop}
 }
 
 // Open loads the current generation, or builds one when it is missing,
@@ -266,7 +276,7 @@ func (l *Library) reindex(ctx context.Context, full bool, progress func(kb.Progr
 		l.log.Info().Dur("took", rep.Duration).Msg("reindex: no changes")
 		return rep, nil
 	}
-	if err := l.swap(ix); err != nil {
+	if err := l.swap(ix, func(before, after *Index) { rep.Changes = l.replay(ctx, before, after) }); err != nil {
 		ix.Close()
 		os.RemoveAll(ix.Dir())
 		return kb.Report{}, err
@@ -302,9 +312,37 @@ func (l *Library) rebuild(ctx context.Context, files []knowledge.File, skips []k
 	return ix, rep, nil
 }
 
+// replay runs the Compare hook on the generation replaced and the new one,
+// logging what changed; nil when there is no hook, no old generation, or
+// the comparison failed.
+func (l *Library) replay(ctx context.Context, before, after *Index) *kb.Changes {
+	if l.compare == nil || before == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, compareTimeout)
+	defer cancel()
+	start := time.Now()
+	c, err := l.compare(ctx, before, after)
+	if err != nil {
+		l.log.Warn().Err(err).Msg("could not compare the answers of the new index with the old one")
+		return nil
+	}
+	l.log.Info().Int("questions", c.Questions).Int("now_answered", c.NowAnswered).
+		Int("no_longer_answered", c.NoLongerAnswered).Int("new_top", c.NewTop).Dur("took", time.Since(start)).
+		Msg("reindex: answers compared on recent questions")
+	// Question text is logged at debug level only, as everywhere else.
+	for _, x := range c.Examples {
+		l.log.Debug().Str("kind", x.Kind).Str("question", x.Question).Str("before", x.Before).Str("after", x.After).
+			Msg("reindex: an answer that changed")
+	}
+	return &c
+}
+
 // swap closes the new generation's build handle, renames it into place,
-// points CURRENT at it, opens it, and retires the old one.
-func (l *Library) swap(built *Index) error {
+// points CURRENT at it, opens it, and retires the old one. replaced, if
+// not nil, is called with the old generation (nil if none) and the new one
+// once the new one is live, before the old one is closed.
+func (l *Library) swap(built *Index, replaced func(before, after *Index)) error {
 	if err := built.Close(); err != nil {
 		return fmt.Errorf("close built index: %w", err)
 	}
@@ -327,6 +365,9 @@ func (l *Library) swap(built *Index) error {
 	// one-shot `kbbot index` does not wait for it.
 	go ix.Warm()
 	old := l.cur.Swap(ix)
+	if replaced != nil {
+		replaced(old, ix)
+	}
 	if old != nil {
 		old.Close() // waits for searches still running on it
 	}

@@ -17,27 +17,24 @@ import (
 
 // FormatVersion changes whenever the on-disk layout or the meaning of stored
 // data changes; an index of another version is rebuilt from scratch.
-const FormatVersion = 4
+const FormatVersion = 5
 
 // Settings are the analysis and ranking choices. Each default was chosen by
 // measurement (see README "Search quality"); Tune lets the eval command and
 // benchmarks try others.
 type Settings struct {
-	Scoring        string  `json:"scoring"`       // "tfidf" or "bm25"
-	Stem           bool    `json:"stem"`          // English (Porter) stemming
-	Stop           bool    `json:"stop"`          // drop English stop words at index time
-	PassageChars   int     `json:"passage_chars"` // sections longer than this are split into passages
-	TitleBoost     float64 `json:"title_boost"`
-	HeadingBoost   float64 `json:"heading_boost"`
-	TagsBoost      float64 `json:"tags_boost"`
-	PhraseBoost    float64 `json:"phrase_boost"`     // 0 = no phrase query
-	PhraseMaxWords int     `json:"phrase_max_words"` // longer questions get no phrase query (0 = any length)
-	SynonymBoost   float64 `json:"synonym_boost"`
-	MinCoverage    float64 `json:"min_coverage"`    // share of question weight the best article must cover
-	CoverageWeight float64 `json:"coverage_weight"` // rank by score * coverage^CoverageWeight
-	Candidates     int     `json:"candidates"`      // section hits fetched before grouping by article
-	CommonShare    float64 `json:"common_share"`    // words in more than this share of passages are not searched (0 = all are)
-	PartsBoost     float64 `json:"parts_boost"`     // weight of an identifier's parts against the whole identifier
+	Scoring      string  `json:"scoring"`       // "tfidf" or "bm25"
+	Stem         bool    `json:"stem"`          // English (Porter) stemming
+	Stop         bool    `json:"stop"`          // drop English stop words at index time
+	PassageChars int     `json:"passage_chars"` // sections longer than this are split into passages
+	TitleBoost   float64 `json:"title_boost"`
+	HeadingBoost float64 `json:"heading_boost"`
+	TagsBoost    float64 `json:"tags_boost"`
+	SynonymBoost float64 `json:"synonym_boost"`
+	MinCoverage  float64 `json:"min_coverage"` // share of question weight the best article must cover
+	Candidates   int     `json:"candidates"`   // section hits fetched before grouping by article
+	CommonShare  float64 `json:"common_share"` // words in more than this share of passages are not searched (0 = all are)
+	PartsBoost   float64 `json:"parts_boost"`  // weight of an identifier's parts against the whole identifier
 
 	// BM25F (see score.go).
 	K1    float64 `json:"k1"`     // term-frequency saturation
@@ -59,24 +56,21 @@ type Settings struct {
 
 // DefaultSettings are what kbbot ships with.
 var DefaultSettings = Settings{
-	Scoring:        "tfidf",
-	Stem:           true,
-	Stop:           true,
-	PassageChars:   1500,
-	TitleBoost:     1,
-	HeadingBoost:   1,
-	TagsBoost:      1,
-	PhraseBoost:    1,
-	PhraseMaxWords: 3,
-	SynonymBoost:   0.7,
-	MinCoverage:    0.5,
-	CoverageWeight: 0,
-	Candidates:     30,
-	CommonShare:    0.1,
-	PartsBoost:     0.5,
-	K1:             2,
-	BodyB:          0.75,
-	MetaB:          0.5,
+	Scoring:      "tfidf",
+	Stem:         true,
+	Stop:         true,
+	PassageChars: 1500,
+	TitleBoost:   1,
+	HeadingBoost: 1,
+	TagsBoost:    1,
+	SynonymBoost: 0.7,
+	MinCoverage:  0.5,
+	Candidates:   30,
+	CommonShare:  0.1,
+	PartsBoost:   0.5,
+	K1:           2,
+	BodyB:        0.75,
+	MetaB:        0.5,
 
 	MinPassageCoverage: 0.4,
 	MinScoreShare:      0.1,
@@ -98,8 +92,7 @@ func (s Settings) indexKey() string {
 		Scoring      string
 		Stem, Stop   bool
 		PassageChars int
-		Phrase       bool
-	}{FormatVersion, s.Scoring, s.Stem, s.Stop, s.PassageChars, s.PhraseBoost > 0})
+	}{FormatVersion, s.Scoring, s.Stem, s.Stop, s.PassageChars})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }
@@ -140,13 +133,13 @@ func buildMapping(s Settings) (*mapping.IndexMappingImpl, error) {
 	if s.Scoring == "bm25" {
 		m.ScoringModel = "bm25"
 	}
-	text := func(vectors bool) *mapping.FieldMapping {
+	text := func() *mapping.FieldMapping {
 		f := mapping.NewTextFieldMapping()
 		f.Analyzer = analyzerName
 		f.Store = false
 		f.IncludeInAll = false
 		f.DocValues = false
-		f.IncludeTermVectors = vectors
+		f.IncludeTermVectors = false // no phrase queries: scoring is score.go's
 		return f
 	}
 	kw := mapping.NewKeywordFieldMapping()
@@ -155,10 +148,10 @@ func buildMapping(s Settings) (*mapping.IndexMappingImpl, error) {
 	kw.DocValues = false
 	kw.IncludeTermVectors = false
 	doc := mapping.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(fieldTitle, text(false))
-	doc.AddFieldMappingsAt(fieldHeading, text(false))
-	doc.AddFieldMappingsAt(fieldBody, text(s.PhraseBoost > 0))
-	doc.AddFieldMappingsAt(fieldTags, text(false))
+	doc.AddFieldMappingsAt(fieldTitle, text())
+	doc.AddFieldMappingsAt(fieldHeading, text())
+	doc.AddFieldMappingsAt(fieldBody, text())
+	doc.AddFieldMappingsAt(fieldTags, text())
 	doc.AddFieldMappingsAt(fieldPath, kw)
 	m.DefaultMapping = doc
 	m.StoreDynamic = false

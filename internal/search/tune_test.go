@@ -152,8 +152,6 @@ func tuneVariants() []namedSettings {
 		return out
 	}
 	return append(out, []namedSettings{
-		v("cw0", func(s *Settings) { s.CoverageWeight = 0 }),
-		v("cw1", func(s *Settings) { s.CoverageWeight = 1 }),
 		v("pcov0", func(s *Settings) { s.MinPassageCoverage = 0 }),
 		v("pcov3", func(s *Settings) { s.MinPassageCoverage = 0.3 }),
 		v("k1_2", func(s *Settings) { s.K1 = 2 }),
@@ -185,10 +183,6 @@ func tuneVariants() []namedSettings {
 		v("unkcov4", func(s *Settings) { s.UnknownInCoverage, s.MinPassageCoverage = true, 0.4 }),
 		v("unkcov6", func(s *Settings) { s.UnknownInCoverage, s.MinPassageCoverage = true, 0.6 }),
 		v("pcov6", func(s *Settings) { s.MinPassageCoverage = 0.6 }),
-		v("cw0t3", func(s *Settings) { s.CoverageWeight, s.TitleBoost = 0, 3 }),
-		v("cw0a7", func(s *Settings) { s.CoverageWeight, s.ArticleShare = 0, 0.7 }),
-		v("cw0a3", func(s *Settings) { s.CoverageWeight, s.ArticleShare = 0, 0.3 }),
-		v("cw0k2", func(s *Settings) { s.CoverageWeight, s.K1 = 0, 2 }),
 		v("hub0", func(s *Settings) { s.HubWeight = 0 }),
 		v("hub2", func(s *Settings) { s.HubWeight = 2 }),
 		v("art0", func(s *Settings) { s.ArticleShare = 0 }),
@@ -207,5 +201,9 @@ func tuneVariants() []namedSettings {
 		v("parts1", func(s *Settings) { s.PartsBoost = 1 }),
 		v("passage800", func(s *Settings) { s.PassageChars = 800 }),
 		v("passage3000", func(s *Settings) { s.PassageChars = 3000 }),
+		v("k1_12", func(s *Settings) { s.K1 = 1.2 }),
+		v("b1", func(s *Settings) { s.BodyB = 1 }),
+		v("syn0", func(s *Settings) { s.SynonymBoost = 0 }),
+		v("full3", func(s *Settings) { s.FullArticles = 3 }),
 	}...)
 }

@@ -57,7 +57,7 @@ func TestAnswerMisses(t *testing.T) {
 				}
 			}
 		}
-		fmt.Printf("Q %q want %v\n  shown (%s): %.300s\n  answer in: %s\n", q.Q, q.Answer, a.Results[0].Section, got, where)
+		fmt.Printf("Q %q want %v\n  shown (%s): %s\n  answer in: %s\n", q.Q, q.Answer, a.Results[0].Section, got, where)
 	}
 }
 

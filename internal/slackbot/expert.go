@@ -108,6 +108,7 @@ func (b *Bot) askExpert(ctx context.Context, r *request, cb slack.InteractionCal
 		b.logDone(r, "error", len(v.Paths), err)
 		return
 	}
+	b.recordHandover(ctx, r, v, ids)
 	b.log.Info().Str("envelope_id", r.envelopeID).Str("user", r.user).Str("channel", r.channel).Str("thread_ts", thread).
 		Strs("experts", ids).Strs("paths", v.Paths).Msg("asked an expert")
 	b.logDone(r, "handed_over", len(v.Paths), nil)

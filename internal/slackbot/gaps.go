@@ -48,13 +48,37 @@ func (r renderer) gapsFailed() message {
 const gapLines = 8
 
 // gaps renders the knowledge-gap report: what went unanswered, which
-// articles people found unhelpful, and which answers were weak.
+// articles people found unhelpful, which answers were weak, and what was
+// handed to an expert (only when something was).
 func (r renderer) gaps(g kb.Gaps, window time.Duration) message {
-	days := int(window / (24 * time.Hour))
-	title := fmt.Sprintf("Knowledge gaps, last %s", plural(days, "day"))
-	blocks := []slack.Block{header(title)}
-	text := title
+	title := gapsTitle(window)
+	blocks, text := r.gapLists(g)
+	blocks = append([]slack.Block{header(title)}, blocks...)
+	blocks = append(blocks, contextBlock(fmt.Sprintf("Similar wordings are counted together. `%s reindex` after adding articles; `kbbot report` prints the full lists.", r.command)))
+	return message{Text: fitText(title + text), Blocks: blocks}
+}
 
+func gapsTitle(window time.Duration) string {
+	return fmt.Sprintf("Knowledge gaps, last %s", plural(int(window/(24*time.Hour)), "day"))
+}
+
+// homeGaps is the gap report as the admins' part of the App Home.
+func (r renderer) homeGaps(g kb.Gaps, window time.Duration) []slack.Block {
+	blocks, _ := r.gapLists(g)
+	blocks = append([]slack.Block{slack.NewDividerBlock(), header(gapsTitle(window))}, blocks...)
+	return append(blocks, contextBlock(fmt.Sprintf("Shown to kbbot admins only. Similar wordings are counted together; `%s gaps` posts this anywhere, `kbbot report` prints the full lists.", r.command)))
+}
+
+// homeGapsFailed stands in for the gap report when the store cannot be read.
+func (r renderer) homeGapsFailed(window time.Duration) []slack.Block {
+	return []slack.Block{slack.NewDividerBlock(), header(gapsTitle(window)),
+		section(":warning: I couldn't read the question records just now; open this tab again in a minute.")}
+}
+
+// gapLists renders the report's lists as sections, and the same as text.
+func (r renderer) gapLists(g kb.Gaps) ([]slack.Block, string) {
+	var blocks []slack.Block
+	var text string
 	list := func(heading, empty string, lines []string) {
 		body := "*" + heading + "*\n"
 		if len(lines) == 0 {
@@ -97,6 +121,19 @@ func (r renderer) gaps(g kb.Gaps, window time.Duration) message {
 	}
 	list("Answered weakly", "No weak answers.", lines)
 
-	blocks = append(blocks, contextBlock(fmt.Sprintf("Similar wordings are counted together. `%s reindex` after adding articles; `kbbot report` prints the full lists.", r.command)))
-	return message{Text: fitText(text), Blocks: blocks}
+	if len(g.HandedOver) > 0 {
+		lines = nil
+		for i, q := range g.HandedOver {
+			if i == gapLines {
+				break
+			}
+			l := fmt.Sprintf("• %d× %s", q.Count, quote(q.Question))
+			if q.Path != "" {
+				l += " → `" + clip(q.Path, 200) + "`"
+			}
+			lines = append(lines, l)
+		}
+		list("Handed to an expert", "", lines)
+	}
+	return blocks, text
 }

@@ -283,9 +283,9 @@ func (b *Bot) replyTo(ctx context.Context, question, query, user string, o answe
 	case ans.Kind == kb.KindGreeting && saysThanks(question):
 		return b.render.welcome(user), "greeting", 0, nil
 	case ans.Kind == kb.KindGreeting:
-		return b.render.greeting(user, b.opts.Searcher.Stats()), "greeting", 0, nil
+		return b.render.greeting(user, b.shownStats()), "greeting", 0, nil
 	case ans.Kind == kb.KindHelp, ans.Kind == kb.KindEmpty, question == "":
-		return b.render.help(b.opts.Searcher.Stats()), "help", 0, nil
+		return b.render.help(b.shownStats()), "help", 0, nil
 	case !ans.Answered():
 		b.counts.noAnswer.Add(1)
 		return b.render.dontKnowFor(question, o), "no_answer", 0, nil
@@ -336,10 +336,18 @@ func (b *Bot) onSlashCommand(ctx context.Context, ack acker, evt socketmode.Even
 // slash routes /kb SUBCOMMAND or /kb QUESTION.
 func (b *Bot) slash(ctx context.Context, r *request) {
 	sub := strings.ToLower(strings.TrimSpace(r.text))
+	if name, ok := strings.CutPrefix(sub, "topics "); ok && b.opts.Catalog != nil {
+		b.replySlash(ctx, r, b.render.topicMessage(b.opts.Catalog.Articles(), strings.TrimSpace(name)), "topics")
+		return
+	}
 	switch sub {
 	case "", "help", "?":
-		b.replySlash(ctx, r, b.render.help(b.opts.Searcher.Stats()), "help")
+		b.replySlash(ctx, r, b.render.help(b.shownStats()), "help")
 	case "topics":
+		if b.opts.Catalog != nil {
+			b.replySlash(ctx, r, b.render.topicGroupsMessage(b.opts.Catalog.Articles()), "topics")
+			return
+		}
 		b.replySlash(ctx, r, b.render.topics(b.opts.Searcher.Stats()), "topics")
 	case "stats", "reindex", "gaps":
 		if !b.admins.IsAdmin(ctx, r.user) {
@@ -561,9 +569,21 @@ func (b *Bot) feedback(ctx context.Context, r *request, cb slack.InteractionCall
 	b.logDone(r, outcome, len(v.Paths), err)
 }
 
-// publishHome publishes the App Home tab for a user.
+// publishHome publishes the App Home tab for a user; admins also see the
+// knowledge-gap report, read afresh each time they open the tab.
 func (b *Bot) publishHome(ctx context.Context, r *request) {
-	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: b.render.home(b.opts.Searcher.Stats())}}
+	blocks := b.render.home(b.shownStats())
+	if b.opts.Gaps != nil && b.admins.IsAdmin(ctx, r.user) {
+		g, err := b.opts.Gaps.Gaps(ctx, time.Now().Add(-gapsWindow))
+		if err != nil {
+			b.log.Warn().Err(err).Str("user", r.user).Msg("gap report for the App Home failed")
+			blocks = append(blocks, b.render.homeGapsFailed(gapsWindow)...)
+		} else {
+			blocks = append(blocks, b.render.homeGaps(g, gapsWindow)...)
+		}
+		blocks = blocks[:min(len(blocks), maxHomeBlocks)]
+	}
+	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
 	err := b.call(ctx, "views.publish", func(ctx context.Context) error {
 		_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: r.user, View: view})
 		return err

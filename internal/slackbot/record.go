@@ -9,11 +9,13 @@ import (
 	"github.com/kbbot/kbbot/internal/kb"
 )
 
-// Recorder remembers questions and feedback clicks. Its methods must not
-// block: an answer never waits for a database.
+// Recorder remembers questions, feedback clicks and Ask-an-expert
+// hand-overs. Its methods must not block: an answer never waits for a
+// database.
 type Recorder interface {
 	RecordQuestion(ctx context.Context, r kb.QuestionRecord)
 	RecordFeedback(ctx context.Context, r kb.FeedbackRecord)
+	RecordHandover(ctx context.Context, r kb.HandoverRecord)
 }
 
 // Once decides which of several replicas answers an event: Claim reports
@@ -84,6 +86,17 @@ func (b *Bot) recordFeedback(ctx context.Context, r *request, cb slack.Interacti
 	b.opts.Recorder.RecordFeedback(ctx, kb.FeedbackRecord{
 		At: r.received, Answer: answer, User: r.user, ChannelType: r.channelType,
 		Rating: kbRating, Question: v.Question, Paths: v.Paths,
+	})
+}
+
+// recordHandover hands an Ask-an-expert hand-over to the Recorder.
+func (b *Bot) recordHandover(ctx context.Context, r *request, v actionValue, experts []string) {
+	if b.opts.Recorder == nil {
+		return
+	}
+	b.opts.Recorder.RecordHandover(ctx, kb.HandoverRecord{
+		At: r.received, User: r.user, ChannelType: r.channelType,
+		Question: v.Question, Paths: v.Paths, Experts: experts,
 	})
 }
 

@@ -21,6 +21,7 @@ type fakeRecorder struct {
 	mu        sync.Mutex
 	questions []kb.QuestionRecord
 	votes     []kb.FeedbackRecord
+	handovers []kb.HandoverRecord
 }
 
 func (f *fakeRecorder) RecordQuestion(_ context.Context, r kb.QuestionRecord) {
@@ -35,6 +36,18 @@ func (f *fakeRecorder) RecordFeedback(_ context.Context, r kb.FeedbackRecord) {
 	f.votes = append(f.votes, r)
 }
 
+func (f *fakeRecorder) RecordHandover(_ context.Context, r kb.HandoverRecord) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.handovers = append(f.handovers, r)
+}
+
+func (f *fakeRecorder) handedOver() []kb.HandoverRecord {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]kb.HandoverRecord(nil), f.handovers...)
+}
+
 func (f *fakeRecorder) snapshot() ([]kb.QuestionRecord, []kb.FeedbackRecord) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -43,7 +56,11 @@ func (f *fakeRecorder) snapshot() ([]kb.QuestionRecord, []kb.FeedbackRecord) {
 
 func TestRecordsQuestionsAndVotes(t *testing.T) {
 	rec := &fakeRecorder{}
-	h := newHarness(t, harnessOpts{bot: func(o *Options) { o.Recorder = rec }})
+	h := newHarness(t, harnessOpts{bot: func(o *Options) {
+		o.Recorder = rec
+		o.Experts = map[string]string{}
+		o.DefaultExperts = []string{"U0CAROL"}
+	}})
 
 	answered, _ := h.emu.Mention("C0GENERAL", "U0ALICE", "<@U0BOT> rotate secrets", "")
 	h.handled(answered.EventID)
@@ -83,6 +100,24 @@ func TestRecordsQuestionsAndVotes(t *testing.T) {
 	if v := votes[0]; v.Answer != want || v.User != "U0BOB" || v.Rating != kb.RatingNotHelpful || v.Question != "rotate secrets" ||
 		len(v.Paths) == 0 || v.ChannelType != "channel" {
 		t.Errorf("vote: got %+v, want answer %s, not helpful", v, want)
+	}
+
+	// Ask an expert is recorded once, with whom it asked; the second click
+	// in the same thread asks no one and records nothing.
+	for _, user := range []string{"U0BOB", "U0ALICE"} {
+		a, err := h.emu.ClickButton(user, "", msg, actionExpert, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.handled(a.EnvelopeID)
+	}
+	hs := rec.handedOver()
+	if len(hs) != 1 {
+		t.Fatalf("got %d hand-over records, want 1: %+v", len(hs), hs)
+	}
+	if hr := hs[0]; hr.User != "U0BOB" || hr.Question != "rotate secrets" || hr.ChannelType != "channel" ||
+		len(hr.Paths) == 0 || hr.Paths[0] != sampleAnswer.Results[0].Path || strings.Join(hr.Experts, ",") != "U0CAROL" {
+		t.Errorf("hand-over: got %+v, want U0BOB asking U0CAROL about rotate secrets", hr)
 	}
 }
 
@@ -156,12 +191,27 @@ func TestOnceAcrossReplicas(t *testing.T) {
 	})
 }
 
-// fakeGaps returns a fixed report.
-type fakeGaps struct{ since time.Time }
+// fakeGaps returns a fixed report, or an error once setErr(true).
+type fakeGaps struct {
+	mu    sync.Mutex
+	since time.Time
+	fail  bool
+}
 
 func (f *fakeGaps) Gaps(_ context.Context, since time.Time) (kb.Gaps, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.since = since
+	if f.fail {
+		return kb.Gaps{}, errors.New("database is down")
+	}
 	return sampleGaps, nil
+}
+
+func (f *fakeGaps) setErr(fail bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fail = fail
 }
 
 var sampleGaps = kb.Gaps{
@@ -171,6 +221,7 @@ var sampleGaps = kb.Gaps{
 	},
 	NotHelpful: []kb.GapArticle{{Path: "caching.md", Count: 2, Helpful: 1, Question: "cache stampede"}},
 	Weak:       []kb.GapQuestion{{Question: "what is a cache stampede", Count: 1, Path: "caching.md", Score: 1.234}},
+	HandedOver: []kb.GapQuestion{{Question: "who owns the payments queue?", Count: 2, Path: "queues.md"}},
 }
 
 func TestGapsCommand(t *testing.T) {
@@ -197,8 +248,39 @@ func TestGapsCommand(t *testing.T) {
 			t.Errorf("%s: replies %q lack %q", tc.user, all, tc.want)
 		}
 	}
+	gaps.mu.Lock()
+	defer gaps.mu.Unlock()
 	if d := time.Since(gaps.since); d < 7*24*time.Hour-time.Minute || d > 7*24*time.Hour+time.Minute {
 		t.Errorf("asked for gaps since %s ago, want 7 days", d)
+	}
+}
+
+// TestHomeGaps: the App Home shows the gap report to admins only, and
+// still opens when the report cannot be read.
+func TestHomeGaps(t *testing.T) {
+	gaps := &fakeGaps{}
+	h := newHarness(t, harnessOpts{bot: func(o *Options) { o.Gaps = gaps }})
+	for _, tc := range []struct {
+		user      string
+		fail      bool
+		want, not string
+	}{
+		{"U0ALICE", false, "3× “How do I rotate TLS certificates?”", "couldn't read"},
+		{"U0BOB", false, "15 articles", "Knowledge gaps"},
+		{"U0ALICE", true, "couldn't read the question records", "rotate TLS"},
+	} {
+		gaps.setErr(tc.fail)
+		ev, err := h.emu.AppHomeOpened(tc.user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ln := h.handled(ev.EventID); field(ln, "outcome") != "published" {
+			t.Errorf("%s: outcome %q, want published", tc.user, field(ln, "outcome"))
+		}
+		v := toJSON(h.emu.HomeView(tc.user))
+		if !strings.Contains(v, tc.want) || strings.Contains(v, tc.not) {
+			t.Errorf("%s (store failing %v): home view lacks %q or has %q:\n%s", tc.user, tc.fail, tc.want, tc.not, v)
+		}
 	}
 }
 

@@ -348,9 +348,9 @@ func (r renderer) help(s kb.Stats) message {
 		"• Send me a direct message.\n" +
 		"• `" + r.command + " your question`: I answer just to you, and you can share the answer."
 	cmds := "*Commands*\n" +
-		"• `" + r.command + " topics`: what the knowledge base covers\n" +
+		"• `" + r.command + " topics`: what the knowledge base covers; `" + r.command + " topics NAME`: one heading in full\n" +
 		"• `" + r.command + " help`: this message\n" +
-		"• `" + r.command + " stats`, `" + r.command + " reindex`: for admins"
+		"• `" + r.command + " stats`, `" + r.command + " reindex`, `" + r.command + " gaps`: for admins"
 	blocks := []slack.Block{section(ask), section(cmds)}
 	text := ask + "\n" + cmds
 	if ex := r.exampleQuestions(s, 3); len(ex) > 0 {
@@ -548,7 +548,37 @@ func (r renderer) reindexReport(rep kb.Report) message {
 	lines = append(lines, sk)
 	body := strings.Join(lines, "\n")
 	text := head + "\n" + body
-	return message{Text: fitText(text), Blocks: []slack.Block{section(head), section(clipMrkdwnLines(body, maxSectionText))}}
+	blocks := []slack.Block{section(head), section(clipMrkdwnLines(body, maxSectionText))}
+	if rep.Changes != nil {
+		ch := r.changes(*rep.Changes)
+		text += "\n" + ch
+		blocks = append(blocks, section(clipMrkdwnLines(ch, maxSectionText)))
+	}
+	return message{Text: fitText(text), Blocks: blocks}
+}
+
+// changes says what the new index answers differently, on the recent
+// questions asked of both.
+func (r renderer) changes(c kb.Changes) string {
+	if c.Questions == 0 {
+		return "*Answers*\n_No recorded questions to compare yet._"
+	}
+	s := fmt.Sprintf("*Answers to %s asked again*\n• Now answered: %d\n• No longer answered: %d\n• Another first article: %d",
+		plural(c.Questions, "recent question"), c.NowAnswered, c.NoLongerAnswered, c.NewTop)
+	if !c.Any() {
+		return s + "\n_No answer changed._"
+	}
+	path := func(p string) string {
+		if p == "" {
+			return "no answer"
+		}
+		return "`" + clip(p, 150) + "`"
+	}
+	s += "\n*For example*"
+	for _, x := range c.Examples {
+		s += "\n• " + quote(x.Question) + ": " + path(x.Before) + " → " + path(x.After)
+	}
+	return s
 }
 
 // home is the App Home tab: what the bot knows and how to ask it.

@@ -113,6 +113,10 @@ func TestRenderGolden(t *testing.T) {
 		{"greeting", r.greeting("U0ALICE", sampleStats)},
 		{"help", r.help(sampleStats)},
 		{"topics", r.topics(sampleStats)},
+		{"topics_grouped", r.topicGroupsMessage(shippedArticles(t))},
+		{"topics_group", r.topicMessage(shippedArticles(t), "Security")},
+		{"topics_group_fixture", r.topicMessage(topicFixture, "queues")},
+		{"topics_unknown", r.topicMessage(topicFixture, "llamas & <!here>")},
 		{"stats", r.stats(sampleStats, botStats{Uptime: 90 * time.Minute, Questions: 12, Answered: 9, NoAnswer: 2, Errors: 1, Recons: 1})},
 		{"refusal", r.refusal("reindex")},
 		{"search_failed", r.searchFailed()},
@@ -123,12 +127,25 @@ func TestRenderGolden(t *testing.T) {
 			Added: []string{"new.md"}, Changed: []string{"a.md", "b<c>.md"},
 			Skipped: []kb.Skip{{Path: "huge.pdf", Reason: "larger than MAX_FILE_BYTES"}},
 		})},
+		{"reindex_changes", r.reindexReport(kb.Report{
+			Full: true, Articles: 16, Sections: 125, Duration: 2 * time.Second, Changed: []string{"tls.md"},
+			Changes: &kb.Changes{Questions: 120, NowAnswered: 2, NoLongerAnswered: 1, NewTop: 1, Examples: []kb.Change{
+				{Kind: kb.ChangeNowAnswered, Question: "how do I renew TLS certificates?", After: "tls.md"},
+				{Kind: kb.ChangeNowAnswered, Question: "what is <!channel> & *bold*", After: "a.md"},
+				{Kind: kb.ChangeNoLongerAnswered, Question: "what is a cache stampede", Before: "caching.md"},
+				{Kind: kb.ChangeNewTop, Question: "rotate secrets", Before: "vault.md", After: "secrets.md"},
+			}},
+		})},
+		{"reindex_no_changes", r.reindexReport(kb.Report{Articles: 16, Sections: 125, Duration: time.Second, Changed: []string{"a.md"},
+			Changes: &kb.Changes{Questions: 40}})},
 		{"home", message{Blocks: r.home(sampleStats)}},
+		{"home_admin", message{Blocks: append(r.home(sampleStats), r.homeGaps(sampleGaps, gapsWindow)...)}},
+		{"home_admin_failed", message{Blocks: append(r.home(sampleStats), r.homeGapsFailed(gapsWindow)...)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			limit := maxBlocks
-			if tc.name == "home" {
+			if strings.HasPrefix(tc.name, "home") {
 				limit = maxHomeBlocks
 			}
 			checkMessage(t, tc.msg, limit)

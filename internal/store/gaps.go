@@ -26,8 +26,9 @@ const DefaultWeakScore = 2.0
 const scanLimit = 20000
 
 // Gaps reports the most frequent unanswered questions, grouped by their
-// terms, the articles with the most Not helpful votes, and the questions
-// answered with a weak best score, all since opts.Since.
+// terms, the articles with the most Not helpful votes, the questions
+// answered with a weak best score, and the questions handed over to an
+// expert, all since opts.Since.
 func (d *DB) Gaps(ctx context.Context, opts GapOptions) (kb.Gaps, error) {
 	if opts.Limit <= 0 {
 		opts.Limit = 10
@@ -35,7 +36,7 @@ func (d *DB) Gaps(ctx context.Context, opts GapOptions) (kb.Gaps, error) {
 	if opts.Weak <= 0 {
 		opts.Weak = DefaultWeakScore
 	}
-	g := kb.Gaps{Since: opts.Since, Unanswered: []kb.GapQuestion{}, NotHelpful: []kb.GapArticle{}, Weak: []kb.GapQuestion{}}
+	g := kb.Gaps{Since: opts.Since, Unanswered: []kb.GapQuestion{}, NotHelpful: []kb.GapArticle{}, Weak: []kb.GapQuestion{}, HandedOver: []kb.GapQuestion{}}
 	since := millis(opts.Since)
 
 	var err error
@@ -48,6 +49,12 @@ func (d *DB) Gaps(ctx context.Context, opts GapOptions) (kb.Gaps, error) {
 		WHERE outcome = ? AND asked_at >= ? AND top_score < ? ORDER BY asked_at DESC LIMIT ?`, opts.Limit, kb.OutcomeAnswered, since, opts.Weak, scanLimit)
 	if err != nil {
 		return g, fmt.Errorf("weak answers: %w", err)
+	}
+
+	g.HandedOver, err = d.groupQuestions(ctx, `SELECT question, terms, handed_at, top_path, CAST(0 AS DOUBLE PRECISION) FROM handovers
+		WHERE handed_at >= ? ORDER BY handed_at DESC LIMIT ?`, opts.Limit, since, scanLimit)
+	if err != nil {
+		return g, fmt.Errorf("hand-overs: %w", err)
 	}
 
 	rows, err := d.db.QueryContext(ctx, d.q(`SELECT top_path, rating, question, terms FROM feedback

@@ -98,6 +98,39 @@ func (d *DB) WriteFeedback(ctx context.Context, p Policy, recs []kb.FeedbackReco
 	})
 }
 
+// WriteHandovers stores Ask-an-expert hand-overs, applying the policy.
+func (d *DB) WriteHandovers(ctx context.Context, p Policy, recs []kb.HandoverRecord) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, d.q(`INSERT INTO handovers
+			(id, handed_at, channel_type, user_id, question, terms, top_path, paths, experts)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`))
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, r := range recs {
+			if !p.keeps(r.ChannelType) {
+				continue
+			}
+			text := r.Question
+			if !p.QuestionText {
+				text = ""
+			}
+			var top string
+			if len(r.Paths) > 0 {
+				top = r.Paths[0]
+			}
+			paths, _ := json.Marshal(nonNil(r.Paths))
+			experts, _ := json.Marshal(nonNil(r.Experts))
+			if _, err := stmt.ExecContext(ctx, newID(), millis(r.At), r.ChannelType, r.User, text, Terms(r.Question),
+				top, string(paths), string(experts)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // Claim records that this replica takes a Slack event and reports whether
 // it was the first to: only one of the replicas sharing a database wins.
 func (d *DB) Claim(ctx context.Context, eventID string) (bool, error) {
@@ -117,7 +150,7 @@ func (d *DB) Claim(ctx context.Context, eventID string) (bool, error) {
 // minutes, so a day is plenty.
 const eventTTL = 24 * time.Hour
 
-// DeleteOlder removes questions and feedback from before cutoff, and event
+// DeleteOlder removes questions, feedback and hand-overs from before cutoff, and event
 // claims older than a day. It returns how many rows went.
 func (d *DB) DeleteOlder(ctx context.Context, cutoff time.Time) (int64, error) {
 	var total int64
@@ -127,6 +160,7 @@ func (d *DB) DeleteOlder(ctx context.Context, cutoff time.Time) (int64, error) {
 	}{
 		{`DELETE FROM questions WHERE asked_at < ?`, cutoff},
 		{`DELETE FROM feedback WHERE voted_at < ?`, cutoff},
+		{`DELETE FROM handovers WHERE handed_at < ?`, cutoff},
 		{`DELETE FROM events WHERE claimed_at < ?`, time.Now().Add(-eventTTL)},
 	} {
 		res, err := d.db.ExecContext(ctx, d.q(s.query), millis(s.at))

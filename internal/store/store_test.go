@@ -82,10 +82,44 @@ func TestMigrate(t *testing.T) {
 		if ok, err := db.Claim(ctx, "Ev1"); err != nil || !ok {
 			t.Fatalf("claim after migrating: got %v, %v", ok, err)
 		}
+		if err := db.WriteHandovers(ctx, store.Policy{QuestionText: true, DMs: true}, []kb.HandoverRecord{
+			{At: time.Now(), User: "U1", ChannelType: "channel", Question: "who owns gossip", Experts: []string{"U2"}},
+		}); err != nil {
+			t.Fatalf("hand-over after migrating: %v", err)
+		}
 		// Again: nothing to do.
 		m, err = db.Migrate(ctx)
 		if err != nil || m.From != m.To {
 			t.Fatalf("second migrate: got %+v, %v; want no change", m, err)
+		}
+	})
+}
+
+// TestMigrateFromPrevious upgrades a database at the version before the
+// newest, with rows in every table it has, to the newest.
+func TestMigrateFromPrevious(t *testing.T) {
+	ctx := context.Background()
+	prev := store.Latest() - 1
+	forEach(t, func(t *testing.T, db *store.DB, _ store.Options) {
+		if m, err := db.MigrateTo(ctx, prev); err != nil || m.To != prev {
+			t.Fatalf("migrate to %d: got %+v, %v", prev, m, err)
+		}
+		p := store.Policy{QuestionText: true, DMs: true}
+		if err := db.WriteQuestions(ctx, p, []kb.QuestionRecord{{At: time.Now(), ChannelType: "channel", Question: "what is gossip", Outcome: kb.OutcomeUnknown}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.WriteFeedback(ctx, p, []kb.FeedbackRecord{{At: time.Now(), Answer: "C1:1", User: "U1", Rating: kb.RatingNotHelpful, Paths: []string{"x.md"}}}); err != nil {
+			t.Fatal(err)
+		}
+		if m, err := db.Migrate(ctx); err != nil || m.From != prev || m.To != store.Latest() {
+			t.Fatalf("migrate: got %+v, %v; want %d -> %d", m, err, prev, store.Latest())
+		}
+		if err := db.WriteHandovers(ctx, p, []kb.HandoverRecord{{At: time.Now(), User: "U1", ChannelType: "channel", Question: "who knows gossip"}}); err != nil {
+			t.Fatal(err)
+		}
+		g, err := db.Gaps(ctx, store.GapOptions{Since: time.Now().Add(-time.Hour)})
+		if err != nil || len(g.Unanswered) != 1 || len(g.NotHelpful) != 1 || len(g.HandedOver) != 1 {
+			t.Fatalf("after migrating: got %s, %v; want the old rows and the new hand-over", summary(g), err)
 		}
 	})
 }
@@ -143,13 +177,26 @@ func TestGaps(t *testing.T) {
 			}
 		}
 
+		hand := func(text string, ago time.Duration, paths ...string) kb.HandoverRecord {
+			return kb.HandoverRecord{At: now.Add(-ago), User: "U1", ChannelType: "channel", Question: text, Paths: paths, Experts: []string{"S0DBA"}}
+		}
+		if err := db.WriteHandovers(ctx, p, []kb.HandoverRecord{
+			hand("Who can shard the orders table?", 2*time.Hour, "sharding.md", "indexing.md"),
+			hand("shard orders table who can", time.Hour, "sharding.md"),
+			hand("what is gossip", time.Hour),
+			hand("who rotates the root CA", 10*24*time.Hour), // before the window
+		}); err != nil {
+			t.Fatal(err)
+		}
+
 		g, err := db.Gaps(ctx, store.GapOptions{Since: now.Add(-7 * 24 * time.Hour)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		got := fmt.Sprint(summary(g))
 		want := "unanswered=[how do i ROTATE tls certificates x3 | what is a bloom filter x1] " +
-			"not_helpful=[caching.md x2 (0 helpful) | queues.md x1 (1 helpful)] weak=[what is a cache stampede x1 caching.md]"
+			"not_helpful=[caching.md x2 (0 helpful) | queues.md x1 (1 helpful)] weak=[what is a cache stampede x1 caching.md] " +
+			"handed_over=[shard orders table who can x2 sharding.md | what is gossip x1 ]"
 		if got != want {
 			t.Errorf("got  %s\nwant %s", got, want)
 		}
@@ -160,7 +207,7 @@ func TestGaps(t *testing.T) {
 }
 
 func summary(g kb.Gaps) string {
-	var u, n, w []string
+	var u, n, w, h []string
 	for _, q := range g.Unanswered {
 		u = append(u, fmt.Sprintf("%s x%d", q.Question, q.Count))
 	}
@@ -170,7 +217,11 @@ func summary(g kb.Gaps) string {
 	for _, q := range g.Weak {
 		w = append(w, fmt.Sprintf("%s x%d %s", q.Question, q.Count, q.Path))
 	}
-	return fmt.Sprintf("unanswered=[%s] not_helpful=[%s] weak=[%s]", strings.Join(u, " | "), strings.Join(n, " | "), strings.Join(w, " | "))
+	for _, q := range g.HandedOver {
+		h = append(h, fmt.Sprintf("%s x%d %s", q.Question, q.Count, q.Path))
+	}
+	return fmt.Sprintf("unanswered=[%s] not_helpful=[%s] weak=[%s] handed_over=[%s]",
+		strings.Join(u, " | "), strings.Join(n, " | "), strings.Join(w, " | "), strings.Join(h, " | "))
 }
 
 func TestPolicy(t *testing.T) {
@@ -190,6 +241,16 @@ func TestPolicy(t *testing.T) {
 		}
 		if len(g.Unanswered) != 1 || g.Unanswered[0].Question != "postgres shard" {
 			t.Fatalf("got %+v, want only the channel question, as its terms", g.Unanswered)
+		}
+		if err := db.WriteHandovers(ctx, store.Policy{QuestionText: false, DMs: false}, []kb.HandoverRecord{
+			{At: time.Now(), User: "U1", ChannelType: "im", Question: "secret dm hand-over"},
+			{At: time.Now(), User: "U1", ChannelType: "channel", Question: "Who shards Postgres?"},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		g, err = db.Gaps(ctx, store.GapOptions{Since: time.Now().Add(-time.Hour)})
+		if err != nil || len(g.HandedOver) != 1 || g.HandedOver[0].Question != "postgres shards" {
+			t.Fatalf("got %+v, %v; want only the channel hand-over, as its terms", g.HandedOver, err)
 		}
 	})
 }
@@ -244,12 +305,16 @@ func TestRetention(t *testing.T) {
 		if err := db.WriteFeedback(ctx, p, []kb.FeedbackRecord{{At: old, Answer: "a", User: "U1", Rating: kb.RatingNotHelpful, Paths: []string{"x.md"}}}); err != nil {
 			t.Fatal(err)
 		}
+		if err := db.WriteHandovers(ctx, p, []kb.HandoverRecord{{At: old, User: "U1", Question: "old hand-over"}, {At: recent, User: "U1", Question: "new hand-over"}}); err != nil {
+			t.Fatal(err)
+		}
 		n, err := db.DeleteOlder(ctx, time.Now().Add(-90*24*time.Hour))
-		if err != nil || n != 2 {
-			t.Fatalf("got %d, %v; want 2 rows deleted", n, err)
+		if err != nil || n != 3 {
+			t.Fatalf("got %d, %v; want 3 rows deleted", n, err)
 		}
 		g, _ := db.Gaps(ctx, store.GapOptions{Since: time.Time{}})
-		if len(g.Unanswered) != 1 || g.Unanswered[0].Question != "new one" || len(g.NotHelpful) != 0 {
+		if len(g.Unanswered) != 1 || g.Unanswered[0].Question != "new one" || len(g.NotHelpful) != 0 ||
+			len(g.HandedOver) != 1 || g.HandedOver[0].Question != "new hand-over" {
 			t.Errorf("got %s, want only the new question", summary(g))
 		}
 	})
@@ -266,11 +331,12 @@ func TestWriterFlushesAtShutdown(t *testing.T) {
 			w.RecordQuestion(ctx, kb.QuestionRecord{At: time.Now(), ChannelType: "channel", Question: fmt.Sprintf("question %d", i), Outcome: kb.OutcomeUnknown})
 		}
 		w.RecordFeedback(ctx, kb.FeedbackRecord{At: time.Now(), Answer: "a", User: "U1", Rating: kb.RatingNotHelpful, Paths: []string{"x.md"}})
+		w.RecordHandover(ctx, kb.HandoverRecord{At: time.Now(), User: "U1", ChannelType: "channel", Question: "who owns x", Paths: []string{"x.md"}})
 		cancel()
 		<-done
 		g, err := db.Gaps(context.Background(), store.GapOptions{Limit: 1000})
-		if err != nil || len(g.Unanswered) != 300 || len(g.NotHelpful) != 1 {
-			t.Fatalf("got %d questions, %d articles, %v; want 300 and 1", len(g.Unanswered), len(g.NotHelpful), err)
+		if err != nil || len(g.Unanswered) != 300 || len(g.NotHelpful) != 1 || len(g.HandedOver) != 1 {
+			t.Fatalf("got %d questions, %d articles, %d hand-overs, %v; want 300, 1 and 1", len(g.Unanswered), len(g.NotHelpful), len(g.HandedOver), err)
 		}
 	})
 }

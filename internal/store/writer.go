@@ -46,7 +46,7 @@ type Writer struct {
 	db   *DB
 	opts WriterOptions
 	log  zerolog.Logger
-	in   chan any // kb.QuestionRecord or kb.FeedbackRecord
+	in   chan any // kb.QuestionRecord, kb.FeedbackRecord or kb.HandoverRecord
 
 	pending atomic.Int64
 
@@ -74,6 +74,9 @@ func (w *Writer) RecordQuestion(_ context.Context, r kb.QuestionRecord) { w.enqu
 
 // RecordFeedback queues a vote; it never blocks.
 func (w *Writer) RecordFeedback(_ context.Context, r kb.FeedbackRecord) { w.enqueue(r) }
+
+// RecordHandover queues an Ask-an-expert hand-over; it never blocks.
+func (w *Writer) RecordHandover(_ context.Context, r kb.HandoverRecord) { w.enqueue(r) }
 
 func (w *Writer) enqueue(r any) {
 	select {
@@ -111,26 +114,36 @@ const (
 	retentionRun = 24 * time.Hour
 )
 
+// batch is what waits to be written, by table.
+type batch struct {
+	qs []kb.QuestionRecord
+	fs []kb.FeedbackRecord
+	hs []kb.HandoverRecord
+}
+
+func (b *batch) take(r any) {
+	switch r := r.(type) {
+	case kb.QuestionRecord:
+		b.qs = append(b.qs, r)
+	case kb.FeedbackRecord:
+		b.fs = append(b.fs, r)
+	case kb.HandoverRecord:
+		b.hs = append(b.hs, r)
+	}
+}
+
+func (b *batch) len() int { return len(b.qs) + len(b.fs) + len(b.hs) }
+
 // Run writes queued records until ctx is done, then writes what is left,
 // trying for up to Flush, and returns. It also deletes expired rows once at
 // start and then daily.
 func (w *Writer) Run(ctx context.Context) {
-	var qs []kb.QuestionRecord
-	var fs []kb.FeedbackRecord
-	take := func(r any) {
-		switch r := r.(type) {
-		case kb.QuestionRecord:
-			qs = append(qs, r)
-		case kb.FeedbackRecord:
-			fs = append(fs, r)
-		}
-	}
+	var b batch
 	bg := context.WithoutCancel(ctx)
 	wait := time.Duration(0)
 	var retry <-chan time.Time
 	flush := func() {
-		var err error
-		qs, fs, err = w.write(bg, qs, fs)
+		err := w.write(bg, &b)
 		w.setErr(err)
 		if err == nil {
 			wait, retry = 0, nil
@@ -145,20 +158,20 @@ func (w *Writer) Run(ctx context.Context) {
 	defer tick.Stop()
 	for {
 		in := w.in
-		if len(qs)+len(fs) >= w.opts.Buffer {
+		if b.len() >= w.opts.Buffer {
 			in = nil // full: leave the rest in the channel, where new ones are dropped
 		}
 		select {
 		case <-ctx.Done():
-			w.drain(bg, take, &qs, &fs)
+			w.drain(bg, &b)
 			return
 		case r := <-in:
-			take(r)
+			b.take(r)
 		more:
-			for len(qs)+len(fs) < batchMax {
+			for b.len() < batchMax {
 				select {
 				case r := <-w.in:
-					take(r)
+					b.take(r)
 				default:
 					break more
 				}
@@ -176,7 +189,7 @@ func (w *Writer) Run(ctx context.Context) {
 }
 
 // drain writes everything queued, retrying until the Flush time is up.
-func (w *Writer) drain(ctx context.Context, take func(any), qs *[]kb.QuestionRecord, fs *[]kb.FeedbackRecord) {
+func (w *Writer) drain(ctx context.Context, b *batch) {
 	deadline := time.Now().Add(w.opts.Flush)
 	wait := retryMin
 	for {
@@ -184,19 +197,18 @@ func (w *Writer) drain(ctx context.Context, take func(any), qs *[]kb.QuestionRec
 		for {
 			select {
 			case r := <-w.in:
-				take(r)
+				b.take(r)
 			default:
 				break more
 			}
 		}
-		var err error
-		*qs, *fs, err = w.write(ctx, *qs, *fs)
+		err := w.write(ctx, b)
 		w.setErr(err)
 		if err == nil && len(w.in) == 0 {
 			return
 		}
 		if time.Now().Add(wait).After(deadline) {
-			n := len(*qs) + len(*fs) + len(w.in)
+			n := b.len() + len(w.in)
 			w.opts.Metrics.StoreDropped(n)
 			w.log.Error().Err(err).Int("records", n).Msg("store still failing at shutdown; records lost")
 			return
@@ -206,28 +218,36 @@ func (w *Writer) drain(ctx context.Context, take func(any), qs *[]kb.QuestionRec
 	}
 }
 
-// write stores the questions, then the votes, and returns what is still to
-// be written.
-func (w *Writer) write(ctx context.Context, qs []kb.QuestionRecord, fs []kb.FeedbackRecord) ([]kb.QuestionRecord, []kb.FeedbackRecord, error) {
+// write stores the questions, then the votes, then the hand-overs, leaving
+// in b what is still to be written.
+func (w *Writer) write(ctx context.Context, b *batch) error {
 	ctx, cancel := context.WithTimeout(ctx, writeTimeout)
 	defer cancel()
-	if len(qs) > 0 {
-		if err := w.db.WriteQuestions(ctx, w.opts.Policy, qs); err != nil {
+	if len(b.qs) > 0 {
+		if err := w.db.WriteQuestions(ctx, w.opts.Policy, b.qs); err != nil {
 			w.opts.Metrics.StoreFailed()
-			return qs, fs, fmt.Errorf("write %d questions: %w", len(qs), err)
+			return fmt.Errorf("write %d questions: %w", len(b.qs), err)
 		}
-		w.done(len(qs))
-		qs = qs[:0]
+		w.done(len(b.qs))
+		b.qs = b.qs[:0]
 	}
-	if len(fs) > 0 {
-		if err := w.db.WriteFeedback(ctx, w.opts.Policy, fs); err != nil {
+	if len(b.fs) > 0 {
+		if err := w.db.WriteFeedback(ctx, w.opts.Policy, b.fs); err != nil {
 			w.opts.Metrics.StoreFailed()
-			return qs, fs, fmt.Errorf("write %d votes: %w", len(fs), err)
+			return fmt.Errorf("write %d votes: %w", len(b.fs), err)
 		}
-		w.done(len(fs))
-		fs = fs[:0]
+		w.done(len(b.fs))
+		b.fs = b.fs[:0]
 	}
-	return qs, fs, nil
+	if len(b.hs) > 0 {
+		if err := w.db.WriteHandovers(ctx, w.opts.Policy, b.hs); err != nil {
+			w.opts.Metrics.StoreFailed()
+			return fmt.Errorf("write %d hand-overs: %w", len(b.hs), err)
+		}
+		w.done(len(b.hs))
+		b.hs = b.hs[:0]
+	}
+	return nil
 }
 
 func (w *Writer) done(n int) {

@@ -14,6 +14,7 @@
     msgs: new Map(), // channel + "/" + ts -> message
     view: { kind: "chat", channel: "" }, // or { kind: "home" }
     thread: null, // { channel, ts, follow } of the open thread
+    menu: "", // key of the message whose "More actions" menu is open
     threadShown: "", // the thread the pane last showed
     home: "",
     connected: false,
@@ -73,7 +74,26 @@
     const t = el("time", "msg-time", time(m.ts));
     t.dateTime = new Date(Number(m.ts.split(".")[0]) * 1000).toISOString();
     head.append(t);
+    if (!m.bot && !m.ephemeral) {
+      // "More actions", as in Slack: where the bot's message shortcut lives.
+      const more = el("button", "msg-more", "⋯");
+      more.type = "button";
+      more.title = "More actions";
+      more.setAttribute("aria-label", "More actions");
+      more.dataset.more = key(m.channel, m.ts);
+      head.append(more);
+    }
     main.append(head);
+    if (state.menu === key(m.channel, m.ts)) {
+      const menu = el("div", "msg-menu");
+      menu.setAttribute("role", "menu");
+      const ask = el("button", "msg-menu-item", state.ws.shortcut);
+      ask.type = "button";
+      ask.setAttribute("role", "menuitem");
+      ask.dataset.shortcut = "true";
+      menu.append(ask);
+      main.append(menu);
+    }
 
     const body = el("div", "msg-body");
     body.innerHTML = m.html; // rendered and escaped by the server
@@ -128,7 +148,9 @@
       ? "App Home: what the bot published for you"
       : c.im
         ? "Direct messages with the bot: just ask"
-        : "Mention @" + ws.bot_name + " with a question; it answers in a thread";
+        : c.help
+          ? "Help channel: ask without mentioning " + ws.bot_name + "; it answers in a thread when it is confident, and stays quiet otherwise"
+          : "Mention @" + ws.bot_name + " with a question; it answers in a thread";
     $("tabs").hidden = !(home || c.im);
     $("tab-home").classList.toggle("active", home);
     $("tab-messages").classList.toggle("active", !home);
@@ -144,12 +166,16 @@
       const top = [...state.msgs.values()].filter((m) => m.channel === chan && isTop(m)).sort(byTS);
       const empty = c.im
         ? "Ask " + ws.bot_name + " anything about backend development, or try " + ws.command + " help."
-        : "Try: @" + ws.bot_name + " what is a backend developer?   or   " + ws.command + " topics";
+        : c.help
+          ? "Ask a question here, no mention needed: how do I cache API responses?"
+          : "Try: @" + ws.bot_name + " what is a backend developer?   or   " + ws.command + " topics";
       fill($("messages"), top, false, empty, "follow");
       const input = $("composer-input");
       input.placeholder = c.im
         ? "Message " + ws.bot_name + " (or " + ws.command + " help)"
-        : "Message #" + c.name + ": @" + ws.bot_name + " your question, or " + ws.command + " topics";
+        : c.help
+          ? "Message #" + c.name + ": just ask your question"
+          : "Message #" + c.name + ": @" + ws.bot_name + " your question, or " + ws.command + " topics";
     }
     renderThread();
   }
@@ -193,7 +219,8 @@
     const opened = state.threadShown !== th.channel + "/" + th.ts;
     state.threadShown = th.channel + "/" + th.ts;
     fill($("thread-messages"), [parent, ...replies(parent)], true, "", opened ? "top" : th.follow ? "follow" : "keep");
-    $("thread-input").placeholder = channelInfo(th.channel).im ? "Reply…" : "Reply… (@" + state.ws.bot_name + " to ask it)";
+    const tc = channelInfo(th.channel);
+    $("thread-input").placeholder = tc.im || tc.help ? "Reply…" : "Reply… (@" + state.ws.bot_name + " to ask it)";
   }
 
   function show(view) {
@@ -285,6 +312,20 @@
     }
   }
 
+  async function shortcut(item) {
+    const msg = item.closest(".msg");
+    state.menu = "";
+    if (!msg) return;
+    try {
+      await post("/api/shortcut", { channel: msg.dataset.channel, ts: msg.dataset.ts });
+      render();
+    } catch (e) {
+      render();
+      const again = document.querySelector(`.msg[data-channel="${msg.dataset.channel}"][data-ts="${msg.dataset.ts}"] .msg-main`);
+      if (again) again.append(el("p", "hint error", e.message));
+    }
+  }
+
   function connect() {
     const es = new EventSource("/events");
     es.addEventListener("workspace", (e) => {
@@ -336,6 +377,21 @@
     $("tab-home").addEventListener("click", () => show({ kind: "home" }));
     $("tab-messages").addEventListener("click", () => show({ kind: "chat", channel: dmID() }));
     document.addEventListener("click", (e) => {
+      const more = e.target.closest("button[data-more]");
+      if (more) {
+        state.menu = state.menu === more.dataset.more ? "" : more.dataset.more;
+        render();
+        return;
+      }
+      const item = e.target.closest("button[data-shortcut]");
+      if (item) {
+        shortcut(item);
+        return;
+      }
+      if (state.menu) {
+        state.menu = "";
+        render();
+      }
       const action = e.target.closest("button[data-action-id]");
       if (action) {
         click(action);
