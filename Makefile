@@ -31,7 +31,7 @@ check: build ## lint the knowledge folder
 
 bench: build pgdocs postgresql xapian ## run the benchmarks (search latency and indexing on the PostgreSQL manual, Slack load over Socket Mode and HTTP, knowledge-base scale), and Xapian's search latency for the ratio
 	$(GO) test -run '^$$' -bench . -benchtime 2s -timeout 30m $$($(GO) list ./... | grep -v /cmd/kbbot$$)
-	$(GO) test -run '^$$' -bench . -benchtime 2s -timeout 30m ./cmd/kbbot -args -scale.svg=$(CURDIR)/docs/scale.svg
+	$(GO) test -run '^$$' -bench . -benchtime 2s -timeout 30m ./cmd/kbbot -args -scale.svg=$(CURDIR)/cmd/kbbot/testdata/scale.svg
 	@mkdir -p data/xapian
 	@cat $(SHARED)/eval/pgdocs-dev.jsonl $(SHARED)/eval/pgdocs-dev-extra.jsonl | grep -v '^//' > data/xapian/pg40.jsonl
 	@echo "Xapian on the same 40 questions as BenchmarkAskPGDocs (p50_ms is the ratio's denominator):"

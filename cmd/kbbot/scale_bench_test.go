@@ -41,7 +41,7 @@ var scaleSVG = flag.String("scale.svg", "", "BenchmarkScale: write the curves to
 // the emulator (peak RSS while serving); search p50/p99 is timed in process
 // on the same index. One iteration per size is the measurement:
 //
-//	go test -run '^$' -bench Scale -benchtime 1x ./cmd/kbbot -args -scale.svg=$PWD/docs/scale.svg
+//	go test -run '^$' -bench Scale -benchtime 1x ./cmd/kbbot -args -scale.svg=$PWD/cmd/kbbot/testdata/scale.svg
 func BenchmarkScale(b *testing.B) {
 	pool := scalePool(b)
 	var points []scalePoint
