@@ -139,6 +139,11 @@ func botEnv(t testing.TB, emu *slackemu.Server, extra ...string) []string {
 		"LOG_LEVEL=debug",
 		"HTTP_ADDR=127.0.0.1:0",
 		"WATCH_KNOWLEDGE=false",
+		// The load tests play two users asking hundreds of questions, several
+		// a second per channel: load for the bot, not for one person or one
+		// channel. The limit tests turn these back on.
+		"USER_RATE_LIMIT=0",
+		"CHANNEL_POST_RATE=0",
 		"KBBOT_ENV_FILE=" + filepath.Join(t.TempDir(), "no.env"),
 		"HOME=" + t.TempDir(),
 	}

@@ -131,3 +131,73 @@ func TestServerErrorRunLosesNoAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestUserRateLimitE2E: one user sending many questions at once gets a few
+// answered and one private notice, not a flood and not silence; another
+// user's question is still answered; the channel's posts are paced to
+// about one a second after a short burst, and none is dropped.
+func TestUserRateLimitE2E(t *testing.T) {
+	const limit, sent = 5, 30
+	emu := opsEmulator(t, slackemu.Options{})
+	bot := opsStart(t, emu, "bot", "LOG_LEVEL=info", fmt.Sprintf("USER_RATE_LIMIT=%d", limit), "CHANNEL_POST_RATE=1")
+	ctx := opsCtx(t, 60*time.Second)
+	addr := opsHTTPAddr(t, ctx, bot)
+	var flood []slackemu.Event
+	for i := range sent {
+		ev, err := emu.Mention("C0GENERAL", "U0ALICE", fmt.Sprintf("<@U0BOT> %s (%d)", opsQuestions[i%len(opsQuestions)].text, i), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		flood = append(flood, ev)
+	}
+	bob, err := emu.Mention("C0GENERAL", "U0BOB", "<@U0BOT> "+opsQuestions[1].text, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcomes := map[string]int{}
+	for _, ev := range flood {
+		ln := opsWaitLog(t, ctx, bot, func(ln map[string]any) bool {
+			return s(ln["event_id"]) == ev.EventID && (s(ln["message"]) == "handled" || s(ln["outcome"]) == "rate_limited")
+		})
+		outcomes[s(ln["outcome"])]++
+	}
+	if outcomes["answered"] != limit || outcomes["rate_limited"] != sent-limit {
+		t.Errorf("flood outcomes %v, want %d answered and %d rate_limited", outcomes, limit, sent-limit)
+	}
+	if ln := opsWaitLog(t, ctx, bot, func(ln map[string]any) bool {
+		return s(ln["message"]) == "handled" && s(ln["event_id"]) == bob.EventID
+	}); s(ln["outcome"]) != "answered" {
+		t.Errorf("the other user's question: outcome %q, want answered", s(ln["outcome"]))
+	}
+	opsWaitLog(t, ctx, bot, func(ln map[string]any) bool { return s(ln["outcome"]) == "limit_notice" })
+
+	var notices []slackemu.Message
+	var posts []slackemu.Call
+	for _, m := range emu.Messages("C0GENERAL") {
+		if m.Ephemeral {
+			notices = append(notices, m)
+		}
+	}
+	if len(notices) != 1 || notices[0].VisibleTo != "U0ALICE" || !strings.Contains(notices[0].Text, "questions in a minute") {
+		t.Errorf("private notices %+v, want exactly one, to U0ALICE, about the limit", notices)
+	}
+	for _, c := range emu.CallsTo("chat.postMessage") {
+		if c.Status == 200 && c.Error == "" {
+			posts = append(posts, c)
+		}
+	}
+	if len(posts) != limit+1 {
+		t.Fatalf("%d answers posted, want %d (the user's %d and the other user's)", len(posts), limit+1, limit)
+	}
+	// A burst of 3, then one a second: the 6th post is at least 3 s after
+	// the bucket's first token, less the first post's own latency.
+	if gap := posts[len(posts)-1].At.Sub(posts[0].At); gap < 2*time.Second {
+		t.Errorf("%d posts to one channel within %v, want them paced to about 1/s after a burst of 3", len(posts), gap)
+	}
+	_, body := opsPollGet(t, ctx, "http://"+addr+"/metrics", 200)
+	want := fmt.Sprintf(`kbbot_rate_limited_questions_total{surface="mention"} %d`, sent-limit)
+	if !strings.Contains(body, want) {
+		t.Errorf("/metrics lacks %s", want)
+	}
+	t.Logf("%d questions from one user: %v, %d notice; %d posts in %v", sent, outcomes, len(notices), len(posts), posts[len(posts)-1].At.Sub(posts[0].At).Round(time.Millisecond))
+}

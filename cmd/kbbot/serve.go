@@ -112,6 +112,8 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 		Logger:          log,
 		Metrics:         metrics,
 		ShutdownGrace:   cfg.ShutdownGrace,
+		UserRateLimit:   cfg.UserRateLimit,
+		ChannelPostRate: channelPostRate(cfg.ChannelPostRate),
 		Recorder:        recorder{writer, metrics},
 		Once:            once,
 		Gaps:            gapReporter{db},
@@ -205,4 +207,13 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 	stopBot()
 	<-watchDone
 	return finish(botErr)
+}
+
+// channelPostRate maps CHANNEL_POST_RATE (0 = off) to slackbot's option
+// (0 = default, negative = off).
+func channelPostRate(n int) float64 {
+	if n == 0 {
+		return -1
+	}
+	return float64(n)
 }

@@ -167,6 +167,13 @@ func (b *Bot) onEventsAPI(ctx context.Context, ack acker, evt socketmode.Event, 
 		with(b.log.Info()).Str("surface", r.surface).Str("outcome", "duplicate").Msg("event already taken; retry ignored")
 		return
 	}
+	if b.limited(r, func() { b.queueNotice(r) }) {
+		// Acked and remembered: a redelivery must not get past the limit.
+		if b.ackEnvelope(ctx, ack, env.EnvelopeID, nil) && r.eventID != "" {
+			b.seen.Add(r.eventID)
+		}
+		return
+	}
 	if !b.room() {
 		// No ack and no memory of it: Slack redelivers the event as a retry
 		// in a few seconds, when there may be room.
@@ -323,6 +330,17 @@ func (b *Bot) onSlashCommand(ctx context.Context, ack acker, evt socketmode.Even
 		envelopeID: env.EnvelopeID, surface: surfaceSlash, channel: cmd.ChannelID, channelType: channelType(cmd.ChannelID),
 		user: cmd.UserID, text: cmd.Text, responseURL: cmd.ResponseURL, received: received,
 	}
+	notify := false
+	if isQuestion(cmd.Text) && b.limited(r, func() { notify = true }) {
+		// The ack payload is the command's reply: the notice costs no call
+		// and no queue slot. Past the first in a minute, an empty ack.
+		var payload any
+		if notify {
+			payload = map[string]any{"response_type": "ephemeral", "text": b.render.limited(b.opts.UserRateLimit).Text}
+		}
+		b.ackEnvelope(ctx, ack, env.EnvelopeID, payload)
+		return
+	}
 	if !b.room() {
 		// The ack payload is shown to the user as the command's reply.
 		b.ackEnvelope(ctx, ack, env.EnvelopeID, map[string]any{"response_type": "ephemeral", "text": b.render.busy().Text})
@@ -331,6 +349,16 @@ func (b *Bot) onSlashCommand(ctx context.Context, ack acker, evt socketmode.Even
 	}
 	b.ackEnvelope(ctx, ack, env.EnvelopeID, nil)
 	b.queue <- func(ctx context.Context) { b.slash(ctx, r) }
+}
+
+// isQuestion reports whether /kb TEXT asks a question rather than running a
+// subcommand (see slash).
+func isQuestion(text string) bool {
+	switch strings.ToLower(strings.TrimSpace(text)) {
+	case "", "help", "?", "topics", "stats", "reindex", "gaps":
+		return false
+	}
+	return true
 }
 
 // slash routes /kb SUBCOMMAND or /kb QUESTION.

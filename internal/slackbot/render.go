@@ -320,6 +320,12 @@ func (r renderer) busy() message {
 	return message{Text: text}
 }
 
+// limited is the private notice to a user over the question limit.
+func (r renderer) limited(perMinute int) message {
+	text := fmt.Sprintf(":hourglass: You've asked more than %d questions in a minute, so I'm skipping some. Please wait a minute and ask again.", perMinute)
+	return message{Text: text}
+}
+
 func (r renderer) greeting(user string, s kb.Stats) message {
 	who := ""
 	if user != "" {

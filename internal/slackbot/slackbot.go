@@ -43,6 +43,9 @@ type Metrics interface {
 	SlackError(method, code string)
 	// Reconnect counts a Socket Mode reconnection.
 	Reconnect()
+	// Limited counts a question not answered because its user was over
+	// UserRateLimit, by surface.
+	Limited(surface string)
 }
 
 type nopMetrics struct{}
@@ -51,6 +54,7 @@ func (nopMetrics) Question(string)                      {}
 func (nopMetrics) Answer(string, string, time.Duration) {}
 func (nopMetrics) SlackError(string, string)            {}
 func (nopMetrics) Reconnect()                           {}
+func (nopMetrics) Limited(string)                       {}
 
 // Options configure a Bot. BotToken, AppToken and Searcher are required;
 // everything else has a default.
@@ -87,6 +91,13 @@ type Options struct {
 	Once     Once        // nil: each replica de-duplicates events on its own
 	Gaps     GapReporter // nil: /kb gaps says it is not available
 
+	// UserRateLimit is questions per minute per user (a burst of that
+	// many, refilled at that rate); 0 means no limit (limit.go).
+	UserRateLimit int
+	// ChannelPostRate paces chat.postMessage to this many messages a second
+	// per channel, after a short burst; default 1, negative means no pacing.
+	ChannelPostRate float64
+
 	Workers          int           // concurrent answers, default 16
 	QueueSize        int           // acked work waiting for a worker, default 1024
 	ShutdownGrace    time.Duration // time to finish in-flight answers on stop, default 10s
@@ -114,6 +125,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Metrics == nil {
 		o.Metrics = nopMetrics{}
+	}
+	if o.ChannelPostRate == 0 {
+		o.ChannelPostRate = 1
 	}
 	if o.Workers <= 0 {
 		o.Workers = 16
@@ -155,14 +169,16 @@ func (o Options) withDefaults() Options {
 // Bot is a Slack bot connected over Socket Mode. Create it with New and start
 // it with Run.
 type Bot struct {
-	opts    Options
-	log     zerolog.Logger
-	metrics Metrics
-	api     *slack.Client
-	render  renderer
-	seen    *seenSet
-	admins  *adminCache
-	auto    *channelSet
+	opts     Options
+	log      zerolog.Logger
+	metrics  Metrics
+	api      *slack.Client
+	render   renderer
+	seen     *seenSet
+	admins   *adminCache
+	auto     *channelSet
+	users    *buckets // questions per user; nil: no limit
+	channels *buckets // posts per channel; nil: no pacing
 
 	queue chan job
 
@@ -198,6 +214,12 @@ func New(opts Options) *Bot {
 		render:  renderer{command: opts.SlashCommand, maxResults: opts.MaxResults, examples: opts.ExampleQuestions},
 		seen:    newSeenSet(opts.DedupTTL, opts.DedupSize),
 		queue:   make(chan job, opts.QueueSize),
+	}
+	if opts.UserRateLimit > 0 {
+		b.users = newBuckets(float64(opts.UserRateLimit)/60, opts.UserRateLimit)
+	}
+	if opts.ChannelPostRate > 0 {
+		b.channels = newBuckets(opts.ChannelPostRate, channelPostBurst)
 	}
 	b.admins = newAdminCache(opts.AdminUserIDs, opts.AdminsFromSlack, b.lookupUser)
 	b.auto = newChannelSet(opts.AutoAnswerChannels, b.channelName)
