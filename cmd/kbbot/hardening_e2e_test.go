@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -200,4 +201,57 @@ func TestUserRateLimitE2E(t *testing.T) {
 		t.Errorf("/metrics lacks %s", want)
 	}
 	t.Logf("%d questions from one user: %v, %d notice; %d posts in %v", sent, outcomes, len(notices), len(posts), posts[len(posts)-1].At.Sub(posts[0].At).Round(time.Millisecond))
+}
+
+// TestChangesWhileStoppedIndexedAtStart: an article added and one deleted
+// while the bot was stopped are reflected after the restart, with the
+// watcher off, so the start-up check is what finds them.
+func TestChangesWhileStoppedIndexedAtStart(t *testing.T) {
+	emu := opsEmulator(t, slackemu.Options{})
+	kdir, idx := opsKnowledge(t), t.TempDir()
+	dirs := []string{"KNOWLEDGE_DIR=" + kdir, "INDEX_DIR=" + idx, "LOG_LEVEL=info", "WATCH_KNOWLEDGE=false"}
+	ctx := opsCtx(t, 90*time.Second)
+
+	first := opsStart(t, emu, "first", dirs...)
+	feed := opsWatch(t, emu)
+	if c := opsAsk(t, ctx, emu, feed, "should I ping the whole channel during an incident"); !opsCites(c, "Incident pings") {
+		t.Fatalf("before: got %q, want Incident pings", s(c.Params["text"]))
+	}
+	if err := first.term(20 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if n := opsCount(first.logs, func(ln map[string]any) bool { return s(ln["level"]) == "warn" || s(ln["level"]) == "error" }); n > 0 {
+		t.Errorf("a normal first start logged %d warnings or errors:\n%s", n, opsTail(first.logs, 40))
+	}
+
+	// While it is down: one article added, one deleted.
+	opsWrite(t, filepath.Join(kdir, "frobnicator.md"), opsArticle("Frobnicator restarts",
+		"How do I restart the frobnicator?", "Drain the frobnicator queue, then restart it with the quuxctl tool."))
+	if err := os.Remove(filepath.Join(kdir, "incident-pings.md")); err != nil {
+		t.Fatal(err)
+	}
+
+	second := opsStart(t, emu, "second", dirs...)
+	opsWaitLog(t, ctx, second, func(ln map[string]any) bool { return s(ln["message"]) == "index opened" })
+	check := opsWaitLog(t, ctx, second, func(ln map[string]any) bool {
+		return strings.HasPrefix(s(ln["message"]), "start-up check")
+	})
+	if check["added"] != 1.0 || check["removed"] != 1.0 {
+		t.Errorf("start-up check: %v, want 1 added and 1 removed", check)
+	}
+	if c := opsAsk(t, ctx, emu, feed, "how do I restart the frobnicator"); !opsCites(c, "Frobnicator restarts") {
+		t.Errorf("after restart: got %q, want the article added while stopped", s(c.Params["text"]))
+	}
+	if c := opsAsk(t, ctx, emu, feed, "should I ping the whole channel during an incident"); opsCites(c, "Incident pings") {
+		t.Errorf("after restart: the article deleted while stopped is still cited: %q", s(c.Params["text"]))
+	}
+	// A restart with nothing changed finds nothing to do.
+	if err := second.term(20 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	third := opsStart(t, emu, "third", dirs...)
+	check = opsWaitLog(t, ctx, third, func(ln map[string]any) bool { return strings.HasPrefix(s(ln["message"]), "start-up check") })
+	if check["added"] != 0.0 || check["changed"] != 0.0 || check["removed"] != 0.0 {
+		t.Errorf("start-up check with nothing changed: %v", check)
+	}
 }

@@ -174,6 +174,18 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 	defer raw.Close()
 	metrics.SetArticles(raw.Stats().Articles)
 
+	// Changes made while the bot was stopped: the watcher only sees those
+	// after its first look at the folder, so compare the folder with the
+	// opened index once, in the background (the old index answers meanwhile).
+	reconciled := make(chan struct{})
+	go func() {
+		defer close(reconciled)
+		if _, err := raw.Reconcile(botCtx); err != nil && botCtx.Err() == nil {
+			log.Error().Err(err).Msg("could not bring the index up to date with the knowledge folder")
+		}
+	}()
+	defer func() { stopBot(); <-reconciled }()
+
 	watchDone := make(chan struct{})
 	if cfg.WatchKnowledge {
 		w := watch.New(cfg.KnowledgeDir, watch.Options{Debounce: cfg.WatchDebounce, PollInterval: cfg.PollInterval, Logger: log},

@@ -44,6 +44,8 @@ type Library struct {
 	lastErr error
 	lastAt  time.Time
 	closed  bool
+
+	fromDisk bool // Open found a generation on disk rather than building one
 }
 
 type run struct {
@@ -80,12 +82,43 @@ func (l *Library) Open(ctx context.Context) error {
 	if err == nil {
 		ix.Warm()
 		l.cur.Store(ix)
+		l.mu.Lock()
+		l.fromDisk = true
+		l.mu.Unlock()
 		l.log.Info().Str("index", ix.Dir()).Int("articles", len(ix.arts)).Msg("index opened")
 		return nil
 	}
-	l.log.Warn().Err(err).Str("index_dir", l.root).Msg("no usable index; rebuilding from the knowledge folder")
+	_, statErr := os.Stat(filepath.Join(l.root, currentFile))
+	if os.IsNotExist(statErr) {
+		// A first start: there is no index yet, and that is no problem.
+		l.log.Info().Str("index_dir", l.root).Msg("no index yet; building one from the knowledge folder")
+	} else {
+		l.log.Warn().Err(err).Str("index_dir", l.root).Msg("no usable index; rebuilding from the knowledge folder")
+	}
 	_, err = l.Reindex(ctx, nil)
 	return err
+}
+
+// Reconcile brings an index that Open found on disk up to date with the
+// knowledge folder: files added, edited or deleted while no process
+// watched it (the bot was stopped) are indexed, as by Reindex. Questions
+// are answered from the opened index meanwhile. After Open built the index
+// itself there is nothing to do.
+func (l *Library) Reconcile(ctx context.Context) (kb.Report, error) {
+	l.mu.Lock()
+	fromDisk := l.fromDisk
+	l.fromDisk = false
+	l.mu.Unlock()
+	if !fromDisk {
+		return kb.Report{}, nil
+	}
+	rep, err := l.Reindex(ctx, nil)
+	if err != nil {
+		return rep, fmt.Errorf("start-up check of %s: %w", l.knowledgeDir, err)
+	}
+	l.log.Info().Int("added", len(rep.Added)).Int("changed", len(rep.Changed)).Int("removed", len(rep.Removed)).
+		Dur("took", rep.Duration).Msg("start-up check: the index matches the knowledge folder")
+	return rep, nil
 }
 
 func (l *Library) openCurrent() (*Index, error) {
