@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -253,5 +255,43 @@ func TestChangesWhileStoppedIndexedAtStart(t *testing.T) {
 	check = opsWaitLog(t, ctx, third, func(ln map[string]any) bool { return strings.HasPrefix(s(ln["message"]), "start-up check") })
 	if check["added"] != 0.0 || check["changed"] != 0.0 || check["removed"] != 0.0 {
 		t.Errorf("start-up check with nothing changed: %v", check)
+	}
+}
+
+// TestIndexBuiltBesideServePickedUp: `kbbot index` run beside serve (on the
+// same folders, watcher off) is answered from within POLL_INTERVAL, and
+// /kb stats shows the new index's size and build time.
+func TestIndexBuiltBesideServePickedUp(t *testing.T) {
+	emu := opsEmulator(t, slackemu.Options{})
+	kdir, idx := opsKnowledge(t), t.TempDir()
+	bot := opsStart(t, emu, "bot", "KNOWLEDGE_DIR="+kdir, "INDEX_DIR="+idx, "LOG_LEVEL=info", "WATCH_KNOWLEDGE=false", "POLL_INTERVAL=1s")
+	ctx := opsCtx(t, 60*time.Second)
+	feed := opsWatch(t, emu)
+	opsWaitLog(t, ctx, bot, func(ln map[string]any) bool { return s(ln["message"]) == "starting slack bot" })
+
+	opsWrite(t, filepath.Join(kdir, "frobnicator.md"), opsArticle("Frobnicator restarts",
+		"How do I restart the frobnicator?", "Drain the frobnicator queue, then restart it with the quuxctl tool."))
+	built := time.Now()
+	opsCLI(t, botEnv(t, emu, "KNOWLEDGE_DIR="+kdir, "INDEX_DIR="+idx), "index")
+	ln := opsWaitLog(t, ctx, bot, func(ln map[string]any) bool {
+		return s(ln["message"]) == "picked up an index built by another process"
+	})
+	t.Logf("picked up %v after kbbot index started (POLL_INTERVAL=1s)", time.Since(built).Round(time.Millisecond))
+	if ln["articles"] != 5.0 {
+		t.Errorf("picked up index has %v articles, want 5", ln["articles"])
+	}
+	if c := opsAsk(t, ctx, emu, feed, "how do I restart the frobnicator"); !opsCites(c, "Frobnicator restarts") {
+		t.Errorf("after kbbot index: got %q, want the new article", s(c.Params["text"]))
+	}
+	stats := opsResponse(t, ctx, emu, opsSlash(t, emu, "U0ALICE", "stats"), "Knowledge base")
+	text := s(stats.Params["text"])
+	builtAt, _ := time.Parse(time.RFC3339Nano, s(ln["built_at"]))
+	for _, want := range []string{"5 articles", "last indexed " + builtAt.UTC().Format("2006-01-02 15:04 UTC"), "built by another process", "index "} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/kb stats lacks %q:\n%s", want, text)
+		}
+	}
+	if dates := regexp.MustCompile(`\d{4}-\d\d-\d\d[ T][0-9:.]+( UTC|Z)?`).FindAllString(text, -1); len(dates) == 0 || slices.ContainsFunc(dates, func(d string) bool { return !strings.HasSuffix(d, " UTC") }) {
+		t.Errorf("/kb stats dates %q, want all as 2006-01-02 15:04 UTC:\n%s", dates, text)
 	}
 }

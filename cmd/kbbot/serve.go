@@ -186,6 +186,34 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 	}()
 	defer func() { stopBot(); <-reconciled }()
 
+	// An index `kbbot index` built beside this process is picked up within
+	// POLL_INTERVAL, whether or not the folder is watched.
+	refreshDone := make(chan struct{})
+	go func() {
+		defer close(refreshDone)
+		every := cfg.PollInterval
+		if every <= 0 {
+			every = time.Minute
+		}
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-botCtx.Done():
+				return
+			case <-tick.C:
+			}
+			changed, err := raw.Refresh()
+			switch {
+			case err != nil:
+				log.Warn().Err(err).Msg("could not pick up the index on disk")
+			case changed:
+				metrics.SetArticles(raw.Stats().Articles)
+			}
+		}
+	}()
+	defer func() { stopBot(); <-refreshDone }()
+
 	watchDone := make(chan struct{})
 	if cfg.WatchKnowledge {
 		w := watch.New(cfg.KnowledgeDir, watch.Options{Debounce: cfg.WatchDebounce, PollInterval: cfg.PollInterval, Logger: log},

@@ -44,6 +44,7 @@ type Library struct {
 	lastErr error
 	lastAt  time.Time
 	closed  bool
+	adopted time.Time // when an index another process built was picked up
 
 	fromDisk bool // Open found a generation on disk rather than building one
 }
@@ -167,12 +168,14 @@ func (l *Library) Stats() kb.Stats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	switch {
+	case !l.adopted.IsZero() && l.adopted.After(l.lastAt):
+		st.LastOutcome = "built by another process (kbbot index), picked up at " + kb.FormatTime(l.adopted)
 	case l.lastAt.IsZero():
 		st.LastOutcome = "no reindex since start"
 	case l.lastErr != nil:
-		st.LastOutcome = fmt.Sprintf("failed at %s: %v", l.lastAt.Format(time.RFC3339), l.lastErr)
+		st.LastOutcome = fmt.Sprintf("reindex failed at %s: %v", kb.FormatTime(l.lastAt), l.lastErr)
 	default:
-		st.LastOutcome = fmt.Sprintf("ok at %s: %d articles in %s", l.lastAt.Format(time.RFC3339), l.last.Articles, l.last.Duration.Round(time.Millisecond))
+		st.LastOutcome = fmt.Sprintf("reindexed at %s: %d articles in %s", kb.FormatTime(l.lastAt), l.last.Articles, l.last.Duration.Round(time.Millisecond))
 	}
 	return st
 }
@@ -425,6 +428,23 @@ func lockDir(dir string) (func(), error) {
 	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
 }
 
+// tryLockDir is lockDir that gives up at once (ok false) when the lock is
+// held.
+func tryLockDir(dir string) (unlock func(), ok bool, err error) {
+	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, false, fmt.Errorf("lock index dir: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, false, nil
+		}
+		return nil, false, fmt.Errorf("lock index dir: %w", err)
+	}
+	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, true, nil
+}
+
 // copyDir copies a generation's files (used to update a copy in place).
 func copyDir(src, dst string) error {
 	return filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
@@ -475,13 +495,15 @@ func diffFiles(old, cur map[string]string) (added, changed, removed []string) {
 }
 
 // Refresh picks up a generation that another process (kbbot index) swapped
-// in on disk. It reports whether the live index changed.
+// in on disk. It reports whether the live index changed. It never waits:
+// while another process holds the index folder's lock (it is building),
+// Refresh does nothing, and a later call picks the result up.
 func (l *Library) Refresh() (bool, error) {
 	if !l.stale() {
 		return false, nil
 	}
-	unlock, err := lockDir(l.root)
-	if err != nil {
+	unlock, ok, err := tryLockDir(l.root)
+	if err != nil || !ok {
 		return false, err
 	}
 	defer unlock()
@@ -523,7 +545,12 @@ func (l *Library) adoptCurrent() (*Index, error) {
 	if old := l.cur.Swap(ix); old != nil {
 		old.Close()
 	}
-	l.log.Info().Str("index", ix.Dir()).Msg("picked up an index built by another process")
+	l.mu.Lock()
+	l.adopted = time.Now()
+	l.mu.Unlock()
+	st := ix.Stats()
+	l.log.Info().Str("index", ix.Dir()).Int("articles", st.Articles).Int64("index_bytes", st.IndexBytes).
+		Time("built_at", st.IndexedAt).Msg("picked up an index built by another process")
 	return ix, nil
 }
 

@@ -457,7 +457,7 @@ type botStats struct {
 func (r renderer) stats(s kb.Stats, b botStats) message {
 	indexed := "never"
 	if !s.IndexedAt.IsZero() {
-		indexed = s.IndexedAt.UTC().Format("2006-01-02 15:04 UTC")
+		indexed = kb.FormatTime(s.IndexedAt)
 	}
 	kbText := fmt.Sprintf("*Knowledge base*\n%s, %s, %s · index %s · last indexed %s",
 		plural(s.Articles, "article"), plural(s.Sections, "section"), plural(len(s.Topics), "topic"),
