@@ -36,7 +36,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 60s), one after another; a c
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \
 		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || { echo "FAIL: $$name"; exit 1; }; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 10s $$pkg || { echo "FAIL: $$name"; exit 1; }; \
 	done
 
 run: build ## start the bot: Slack if tokens are configured, otherwise the local playground

@@ -295,3 +295,36 @@ func TestIndexBuiltBesideServePickedUp(t *testing.T) {
 		t.Errorf("/kb stats dates %q, want all as 2006-01-02 15:04 UTC:\n%s", dates, text)
 	}
 }
+
+// TestStopWithStuckAnswer: with an answer stuck in flight (Slack holds
+// chat.postMessage for a minute), serve exits within SHUTDOWN_GRACE and a
+// small margin of SIGTERM.
+func TestStopWithStuckAnswer(t *testing.T) {
+	const grace = 2 * time.Second
+	emu := opsEmulator(t, slackemu.Options{})
+	bot := opsStart(t, emu, "bot", "SHUTDOWN_GRACE="+grace.String(), "LOG_LEVEL=debug")
+	ctx := opsCtx(t, 60*time.Second)
+	emu.InjectFault("chat.postMessage", slackemu.Fault{Delay: time.Minute, Times: -1})
+	defer emu.ClearFaults()
+	ev, err := emu.Mention("C0GENERAL", "U0ALICE", "<@U0BOT> "+opsQuestions[0].text, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opsWaitLog(t, ctx, bot, func(ln map[string]any) bool {
+		return s(ln["message"]) == "question" && s(ln["event_id"]) == ev.EventID
+	})
+	start := time.Now()
+	// The bound asserted is the feature (an orchestrator kills a process
+	// that overstays); the margin is generous for a loaded machine.
+	bound := grace + stopMargin + 3*time.Second
+	err = bot.term(bound)
+	took := time.Since(start)
+	if err != nil && strings.Contains(err.Error(), "did not exit") {
+		t.Fatalf("serve did not exit within %v of SIGTERM with an answer stuck: %v", bound, err)
+	}
+	t.Logf("exited %v after SIGTERM (SHUTDOWN_GRACE=%v), exit: %v", took.Round(time.Millisecond), grace, err)
+	if took < grace {
+		t.Errorf("exited after %v, before the %v grace period: the answer in flight was not given its time", took, grace)
+	}
+	opsWaitLog(t, ctx, bot, func(ln map[string]any) bool { return strings.Contains(s(ln["message"]), "grace period over") })
+}

@@ -61,7 +61,33 @@ func runServe(ctx context.Context, e env) error {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
 	log := newLogger(cfg, e.stderr)
-	return serve(ctx, cfg, log, nil)
+	return withStopBound(ctx, cfg.ShutdownGrace+stopMargin, log, func() error { return serve(ctx, cfg, log, nil) })
+}
+
+// stopMargin is how long past SHUTDOWN_GRACE a stopping serve may take to
+// close the index, the store and the HTTP server.
+const stopMargin = 2 * time.Second
+
+// withStopBound runs fn and returns its error, or, if fn has not returned
+// within bound of ctx ending, an error saying so, leaving fn behind: the
+// process then exits, and the orchestrator's stop never has to kill it.
+func withStopBound(ctx context.Context, bound time.Duration, log zerolog.Logger, fn func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	t := time.NewTimer(bound)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		log.Error().Dur("waited", bound).Msg("still stopping after SHUTDOWN_GRACE; exiting without finishing")
+		return fmt.Errorf("serve: not stopped %s after the stop signal (SHUTDOWN_GRACE + %s)", bound, stopMargin)
+	}
 }
 
 // serve runs the bot with its operations endpoint and knowledge watcher

@@ -25,6 +25,11 @@ const MaxQuestionRunes = 300
 // maxTerms caps distinct search terms for the same reason.
 const maxTerms = 24
 
+// ctxEvery is how many passages (or vocabulary entries, hits) a loop of Ask
+// works through between looks at its context: Ask returns the context's
+// error within one such step of its deadline.
+const ctxEvery = 64
+
 var wordRE = regexp.MustCompile(`[\p{L}\p{N}]+(?:[_'’.\-+#][\p{L}\p{N}]+)*[+#]*`)
 
 // queryStop are words that carry no topic in a question. The index's own
@@ -307,7 +312,9 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		ans.Kind = kb.KindEmpty
 		return ans, nil
 	}
-	ix.setIDF(ts)
+	if err := ix.setIDF(ctx, ts); err != nil {
+		return ans, err
+	}
 	ix.markCommon(ts, s)
 	req := bleve.NewSearchRequestOptions(ix.buildQuery(ts, s), s.Candidates, 0, false)
 	res, err := ix.bl.SearchInContext(ctx, req)
@@ -326,7 +333,10 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		hits = append(hits, more.Hits...)
 	}
 	qs := ix.qterms(ts, s)
-	cands := ix.rank(hits, qs, s)
+	cands, err := ix.rank(ctx, hits, qs, s)
+	if err != nil {
+		return ans, err
+	}
 	if len(cands) == 0 || !ix.covers(ts, cands[0].cov, cands[0].pcov) {
 		// The best match leaves the question unexplained: say so rather
 		// than show something loosely related.
@@ -352,6 +362,9 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		if len(ans.Results) >= limit {
 			break
 		}
+		if err := ctx.Err(); err != nil {
+			return kb.Answer{Question: q, Kind: ans.Kind}, err
+		}
 		if c.cov < s.MinCoverage/2 || c.score < s.MinScoreShare*cands[0].score {
 			continue
 		}
@@ -359,17 +372,20 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		if i == 0 && (len(cands) == 1 || cands[1].score < s.DominantShare*c.score) {
 			// One article clearly holds the answer: its next best passages
 			// say more than other articles' weak ones.
-			for _, p := range ix.morePassages(c, qs, s, limit-1) {
+			for _, p := range ix.morePassages(ctx, c, qs, s, limit-1) {
 				add(c, p)
 			}
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return kb.Answer{Question: q, Kind: ans.Kind}, err // cut short: not the answer
 	}
 	return ans, nil
 }
 
 // morePassages are up to n other passages of a candidate's article, best
 // first, that score at least ExtraPassageShare of its shown passage.
-func (ix *Index) morePassages(c cand, qs []qterm, s Settings, n int) []int {
+func (ix *Index) morePassages(ctx context.Context, c cand, qs []qterm, s Settings, n int) []int {
 	st := ix.stats[c.art]
 	type sp struct {
 		p  int
@@ -379,6 +395,9 @@ func (ix *Index) morePassages(c cand, qs []qterm, s Settings, n int) []int {
 	for j := range st.passages {
 		if j == c.pass {
 			continue
+		}
+		if j%ctxEvery == 0 && ctx.Err() != nil {
+			return nil // Ask returns the context's error
 		}
 		if sc := ix.choice(st, j, qs, s); sc >= s.ExtraPassageShare*c.choice && sc > 0 {
 			out = append(out, sp{j, sc})
@@ -419,10 +438,13 @@ type cand struct {
 // rank above those that do not, whatever their passage scores: a heading
 // full of common words should not beat the one article that mentions the
 // rare ones.
-func (ix *Index) rank(hits search.DocumentMatchCollection, qs []qterm, s Settings) []cand {
+func (ix *Index) rank(ctx context.Context, hits search.DocumentMatchCollection, qs []qterm, s Settings) ([]cand, error) {
 	var cands []cand
 	at := map[int]int{} // article -> index in cands
-	for _, h := range hits {
+	for n, h := range hits {
+		if n%ctxEvery == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		p, ok := ix.passages[h.ID]
 		if !ok {
 			continue
@@ -457,6 +479,9 @@ func (ix *Index) rank(hits search.DocumentMatchCollection, qs []qterm, s Setting
 	for i := range cands[:min(len(cands), s.FullArticles)] {
 		c := &cands[i]
 		for j := range ix.stats[c.art].passages {
+			if j%ctxEvery == 0 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			c.consider(ix, j, qs, s)
 		}
 		c.rescore(s)
@@ -465,7 +490,7 @@ func (ix *Index) rank(hits search.DocumentMatchCollection, qs []qterm, s Setting
 	for i := range cands {
 		cands[i].pcov = ix.passageCoverage(ix.stats[cands[i].art], cands[i].pass, qs)
 	}
-	return cands
+	return cands, nil
 }
 
 // consider scores one passage of the candidate's article: for the article's
@@ -488,9 +513,12 @@ func (c *cand) rescore(s Settings) {
 
 // setIDF weighs each term by rarity in the body field. A word the index has
 // never seen (nor any of its synonyms) is marked unknown.
-func (ix *Index) setIDF(ts []term) {
+func (ix *Index) setIDF(ctx context.Context, ts []term) error {
 	n := ix.docCount
 	for i := range ts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		t := &ts[i]
 		// The word's rarity is its own, or its commonest synonym's; an
 		// identifier's parts count only when the whole never occurs.
@@ -505,7 +533,7 @@ func (ix *Index) setIDF(ts []term) {
 		}
 		t.known = df > 0 || ix.inMeta(t.stem) || ix.anyInMeta(t.synonyms) || ix.anyInMeta(t.parts)
 		if !t.known && ix.opts.Settings.Fuzzy {
-			if c := ix.correct(t.word, t.stem); c != "" {
+			if c := ix.correct(ctx, t.word, t.stem); c != "" {
 				t.synonyms = append(t.synonyms, c)
 				t.corrected = c
 				df, t.known = max(ix.phraseDF(c), 1), true
@@ -514,6 +542,7 @@ func (ix *Index) setIDF(ts []term) {
 		t.df = df
 		t.idf = math.Log(1 + (n-df+0.5)/(df+0.5))
 	}
+	return ctx.Err()
 }
 
 // markCommon flags very common words (in more than CommonShare of all

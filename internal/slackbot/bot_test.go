@@ -516,6 +516,32 @@ func TestGraceExpires(t *testing.T) {
 	h.done <- nil
 }
 
+// TestStuckQuestionDoesNotBlockStop: a search that ignores its context
+// (stuck) cannot hold Run past the grace period and abandonWait.
+func TestStuckQuestionDoesNotBlockStop(t *testing.T) {
+	h := newHarness(t, harnessOpts{bot: func(o *Options) { o.ShutdownGrace = 200 * time.Millisecond }})
+	started, release := make(chan struct{}, 1), make(chan struct{})
+	defer close(release)
+	h.search.setAsk(func(ctx context.Context, q string) (kb.Answer, error) {
+		started <- struct{}{}
+		<-release // deaf to ctx
+		return kb.Answer{}, nil
+	})
+	h.emu.Mention("C0GENERAL", "U0ALICE", "<@U0BOT> stuck", "")
+	<-started
+	h.stop()
+	select {
+	case err := <-h.done:
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	case <-time.After(10 * time.Second): // generous: the bound is 0.7 s
+		t.Fatal("Run did not return with a stuck question in flight")
+	}
+	h.waitLog(func(ln map[string]any) bool { return strings.Contains(field(ln, "message"), "stopping without them") })
+	h.done <- nil
+}
+
 func TestBadTokens(t *testing.T) {
 	emu := slackemu.New(slackemu.Options{})
 	if err := emu.Start("127.0.0.1:0"); err != nil {

@@ -26,7 +26,11 @@ const (
 	surfaceExpert   = "expert"   // the Ask an expert button
 )
 
-// askTimeout bounds one search.
+// askTimeout bounds one search, and so how long a question holds the index
+// (its read lock) and a worker while searching: the search honours its
+// context. Posting the answer then takes at most RetryFor more (retries of
+// Slack failures), plus its turn in the channel's pace; every wait ends at
+// the shutdown grace period.
 const askTimeout = 15 * time.Second
 
 // request is one piece of acked work and what its log line needs.

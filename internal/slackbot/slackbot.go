@@ -236,7 +236,8 @@ type acker interface {
 
 // Run connects to Slack and answers until ctx is cancelled, then stops
 // taking events, lets in-flight answers finish within ShutdownGrace, and
-// returns nil. It returns an error if Slack rejects the tokens. Call it once.
+// returns nil, at most ShutdownGrace + about a second after ctx ends even
+// if a job ignores its context. It returns an error if Slack rejects the tokens. Call it once.
 func (b *Bot) Run(ctx context.Context) error {
 	if b.opts.Searcher == nil {
 		return errors.New("slackbot: Options.Searcher is nil")
@@ -314,7 +315,16 @@ loop:
 	case <-timer.C:
 		b.log.Warn().Dur("grace", b.opts.ShutdownGrace).Msg("shutdown grace period over; abandoning in-flight answers")
 		cancelWork()
-		<-done
+		// Every wait in a job ends with its context, so workers return
+		// at once; one stuck in code that ignores it is left behind
+		// rather than holding up the stop.
+		abandon := time.NewTimer(abandonWait)
+		defer abandon.Stop()
+		select {
+		case <-done:
+		case <-abandon.C:
+			b.log.Error().Dur("waited", b.opts.ShutdownGrace+abandonWait).Msg("workers still busy after their context ended; stopping without them")
+		}
 	}
 	b.log.Info().Msg("stopped")
 	return runErr
@@ -373,6 +383,10 @@ const ackTimeout = time.Second
 
 // ackFlush is how long a stopping bot keeps its socket open for queued acks.
 const ackFlush = 200 * time.Millisecond
+
+// abandonWait is how long Run waits, after the grace period, for workers
+// whose context it has cancelled.
+const abandonWait = 500 * time.Millisecond
 
 // dispatch acks an envelope and hands its work to the pool. It runs on the
 // event-loop goroutine and must never block for long.
