@@ -201,12 +201,6 @@ func (ix *Index) analyse(w string) (stem, parts string) {
 	return strings.Join(whole, " "), strings.Join(split, " ")
 }
 
-// stem is the analysed form of a word (see analyse).
-func (ix *Index) stem(w string) string {
-	s, _ := ix.analyse(w)
-	return s
-}
-
 // buildQuery is a disjunction with one clause per question word, each a
 // disjunction over the fields (title, heading, body, tags) and the word's
 // synonyms. Bleve multiplies a disjunction's score by the share of clauses
@@ -545,18 +539,14 @@ func (ix *Index) setIDF(ctx context.Context, ts []term) error {
 	return ctx.Err()
 }
 
+// commonMinDF keeps markCommon's rule off in small indexes, where walking
+// every posting costs next to nothing.
+const commonMinDF = 500
+
 // markCommon flags very common words (in more than CommonShare of all
 // passages, and in more than commonMinDF). They are searched in titles and headings but not in passage
 // bodies: there they barely change the ranking yet make the index walk most
 // of its postings. They still count for coverage and highlighting.
-// samePassageShare is how close (as a share of the best passage's score) an
-// earlier passage of the same article must score to be shown instead.
-const samePassageShare = 0.9
-
-// commonMinDF keeps the rule off in small indexes, where walking every
-// posting costs next to nothing.
-const commonMinDF = 500
-
 func (ix *Index) markCommon(ts []term, s Settings) {
 	if s.CommonShare <= 0 {
 		return
