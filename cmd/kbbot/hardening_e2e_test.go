@@ -241,6 +241,9 @@ func TestChangesWhileStoppedIndexedAtStart(t *testing.T) {
 	if check["added"] != 1.0 || check["removed"] != 1.0 {
 		t.Errorf("start-up check: %v, want 1 added and 1 removed", check)
 	}
+	if d, err := time.ParseDuration(s(check["took"])); err != nil || d < 0 {
+		t.Errorf("start-up check took %v, want a duration with its unit such as \"243ms\"", check["took"])
+	}
 	if c := opsAsk(t, ctx, emu, feed, "how do I restart the frobnicator"); !opsCites(c, "Frobnicator restarts") {
 		t.Errorf("after restart: got %q, want the article added while stopped", s(c.Params["text"]))
 	}

@@ -118,7 +118,7 @@ func (l *Library) Reconcile(ctx context.Context) (kb.Report, error) {
 		return rep, fmt.Errorf("start-up check of %s: %w", l.knowledgeDir, err)
 	}
 	l.log.Info().Int("added", len(rep.Added)).Int("changed", len(rep.Changed)).Int("removed", len(rep.Removed)).
-		Dur("took", rep.Duration).Msg("start-up check: the index matches the knowledge folder")
+		Dur("took", rep.Duration.Round(time.Millisecond)).Msg("start-up check: the index matches the knowledge folder")
 	return rep, nil
 }
 
@@ -299,7 +299,7 @@ func (l *Library) reindex(ctx context.Context, full bool, progress func(kb.Progr
 	rep.Duration = time.Since(start)
 	if ix == nil { // nothing changed
 		rep.Articles, rep.Sections = len(old.arts), old.meta.Sections
-		l.log.Info().Dur("took", rep.Duration).Msg("reindex: no changes")
+		l.log.Info().Dur("took", rep.Duration.Round(time.Millisecond)).Msg("reindex: no changes")
 		return rep, nil
 	}
 	if err := l.swap(ix); err != nil {
@@ -308,7 +308,7 @@ func (l *Library) reindex(ctx context.Context, full bool, progress func(kb.Progr
 		return kb.Report{}, err
 	}
 	rep.Articles, rep.Sections = len(ix.arts), ix.meta.Sections
-	l.log.Info().Bool("full", rep.Full).Int("articles", rep.Articles).Int("added", len(rep.Added)).Int("changed", len(rep.Changed)).Int("removed", len(rep.Removed)).Int("skipped", len(rep.Skipped)).Dur("took", rep.Duration).Msg("reindexed")
+	l.log.Info().Bool("full", rep.Full).Int("articles", rep.Articles).Int("added", len(rep.Added)).Int("changed", len(rep.Changed)).Int("removed", len(rep.Removed)).Int("skipped", len(rep.Skipped)).Dur("took", rep.Duration.Round(time.Millisecond)).Msg("reindexed")
 	for _, s := range rep.Skipped {
 		l.log.Warn().Str("path", s.Path).Str("reason", s.Reason).Msg("knowledge file skipped")
 	}

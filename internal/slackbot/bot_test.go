@@ -33,7 +33,7 @@ func TestMentionAnsweredInThread(t *testing.T) {
 		t.Errorf("asked %q, want the cleaned question", got)
 	}
 	ln := h.handled(e.EventID)
-	if field(ln, "outcome") != "answered" || field(ln, "surface") != "mention" || ln["results"] != 3.0 || ln["latency_ms"] == nil {
+	if field(ln, "outcome") != "answered" || field(ln, "surface") != "mention" || ln["results"] != 3.0 || ln["latency"] == nil {
 		t.Errorf("log line: %v", ln)
 	}
 	for _, l := range h.logs.Lines() {

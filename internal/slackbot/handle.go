@@ -69,7 +69,7 @@ func (b *Bot) logDone(r *request, outcome string, results int, err error) {
 		Str("channel", r.channel).
 		Str("channel_type", r.channelType).
 		Str("user", r.user).
-		Int64("latency_ms", latency.Milliseconds()).
+		Dur("latency", latency.Round(100*time.Microsecond)).
 		Int("results", results).
 		Str("outcome", outcome).
 		Msg("handled")
@@ -447,7 +447,7 @@ func (b *Bot) reindex(ctx context.Context, r *request) {
 	err = b.respondOrEphemeral(ctx, r, b.render.reindexReport(rep))
 	b.log.Info().Str("user", r.user).Int("articles", rep.Articles).Int("added", len(rep.Added)).
 		Int("changed", len(rep.Changed)).Int("removed", len(rep.Removed)).Int("skipped", len(rep.Skipped)).
-		Dur("duration", rep.Duration).Bool("full", rep.Full).Msg("reindexed on request")
+		Dur("took", rep.Duration.Round(time.Millisecond)).Bool("full", rep.Full).Msg("reindexed on request")
 	outcome := "reindexed"
 	if err != nil {
 		outcome = "error"

@@ -174,7 +174,7 @@ func (b *Bot) pace(ctx context.Context, channel string) error {
 	if wait <= 0 {
 		return nil
 	}
-	b.log.Debug().Str("channel", channel).Dur("wait", wait).Msg("pacing posts to the channel")
+	b.log.Debug().Str("channel", channel).Dur("wait", wait.Round(time.Millisecond)).Msg("pacing posts to the channel")
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
