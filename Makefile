@@ -8,7 +8,7 @@ SHARED  ?= ../shared
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test fuzz fuzz-brief run index bench lint check eval eval-pgdocs eval-bookindex eval-pydocs eval-xapian pgdocs pydocs xapian chromium postgresql clean
+.PHONY: help build test fuzz run index bench lint check eval eval-pgdocs eval-bookindex eval-pydocs eval-xapian pgdocs pydocs xapian chromium postgresql clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
