@@ -170,3 +170,16 @@ func TestHostileBytes(t *testing.T) {
 		})
 	}
 }
+
+// TestProblemLineQuotesControlCharacters: a file name with a newline or an
+// escape sequence cannot forge a line of kbbot check's output.
+func TestProblemLineQuotesControlCharacters(t *testing.T) {
+	p := Problem{Path: "a.md\nb.md: error: forged\x1b[2J", Severity: Warning, Message: "x"}
+	got := p.String()
+	if strings.ContainsAny(got, "\n\x1b") || !strings.Contains(got, `"a.md\nb.md: error: forged\x1b[2J"`) {
+		t.Errorf("got %q, want the path quoted on one line", got)
+	}
+	if got := (Problem{Path: "a.md", Severity: Warning, Message: "x"}).String(); got != "a.md: warning: x" {
+		t.Errorf("plain path: got %q", got)
+	}
+}
