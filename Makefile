@@ -8,7 +8,7 @@ SHARED  ?= ../shared
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test run index bench lint check eval eval-pgdocs eval-bookindex eval-pydocs eval-xapian pgdocs pydocs xapian chromium postgresql clean
+.PHONY: help build test fuzz run index bench lint check eval eval-pgdocs eval-bookindex eval-pydocs eval-xapian pgdocs pydocs xapian chromium postgresql clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -16,9 +16,28 @@ help: ## list the targets
 build: ## build bin/kbbot
 	$(GO) build -o $(BIN) ./cmd/kbbot
 
-test: build chromium postgresql ## run every test (unit, end-to-end against the Slack emulator, browser, quality gates) and lint the knowledge folder
+test: build chromium postgresql ## run every test (unit, end-to-end against the Slack emulator, browser, quality gates), each fuzz target briefly, and lint the knowledge folder
 	$(BIN) check --knowledge knowledge
 	$(GO) test -race -count=1 -timeout 20m ./...
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_BRIEF)
+
+# Fuzz targets as package:Target; go test -fuzz takes one target per run.
+FUZZ_TARGETS := \
+	./internal/knowledge:FuzzParseMarkdown \
+	./internal/knowledge:FuzzParseHTML \
+	./internal/knowledge:FuzzParseText \
+	./internal/search:FuzzAsk \
+	./internal/slackbot:FuzzRenderAnswer \
+	./internal/playground:FuzzMrkdwn
+FUZZTIME       ?= 60s
+FUZZTIME_BRIEF ?= 3s
+
+fuzz: ## run each fuzz target for FUZZTIME (default 60s), one after another; a crash is saved under the package's testdata/fuzz
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 10s $$pkg || { echo "FAIL: $$name"; exit 1; }; \
+	done
 
 run: build ## start the bot: Slack if tokens are configured, otherwise the local playground
 	$(BIN) run

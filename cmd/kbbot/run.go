@@ -160,6 +160,11 @@ func envFile(getenv config.Getenv) string {
 }
 
 // newLogger builds the injected logger: JSON by default, console on a terminal.
+// Durations in logs read with their unit ("took":"243ms"), not as bare
+// numbers of an unstated unit. Set before any logger exists (and before
+// any test goroutine), since zerolog reads it on every Dur field.
+func init() { zerolog.DurationFieldFormat = zerolog.DurationFormatString }
+
 func newLogger(cfg config.Config, w io.Writer) zerolog.Logger {
 	level, err := zerolog.ParseLevel(cfg.LogLevel)
 	if err != nil {

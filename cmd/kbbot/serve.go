@@ -57,7 +57,33 @@ func runServe(ctx context.Context, e env) error {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
 	log := newLogger(cfg, e.stderr)
-	return serve(ctx, cfg, log, nil)
+	return withStopBound(ctx, cfg.ShutdownGrace+stopMargin, log, func() error { return serve(ctx, cfg, log, nil) })
+}
+
+// stopMargin is how long past SHUTDOWN_GRACE a stopping serve may take to
+// close the index, the store and the HTTP server.
+const stopMargin = 2 * time.Second
+
+// withStopBound runs fn and returns its error, or, if fn has not returned
+// within bound of ctx ending, an error saying so, leaving fn behind: the
+// process then exits, and the orchestrator's stop never has to kill it.
+func withStopBound(ctx context.Context, bound time.Duration, log zerolog.Logger, fn func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	t := time.NewTimer(bound)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		log.Error().Dur("waited", bound).Msg("still stopping after SHUTDOWN_GRACE; exiting without finishing")
+		return fmt.Errorf("serve: not stopped %s after the stop signal (SHUTDOWN_GRACE + %s)", bound, stopMargin)
+	}
 }
 
 // serve runs the bot with its operations endpoint and knowledge watcher
@@ -112,6 +138,8 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 		Logger:          log,
 		Metrics:         metrics,
 		ShutdownGrace:   cfg.ShutdownGrace,
+		UserRateLimit:   cfg.UserRateLimit,
+		ChannelPostRate: channelPostRate(cfg.ChannelPostRate),
 		Recorder:        recorder{writer, metrics},
 		Once:            once,
 		Gaps:            gapReporter{db},
@@ -174,6 +202,46 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 	defer raw.Close()
 	metrics.SetArticles(raw.Stats().Articles)
 
+	// Changes made while the bot was stopped: the watcher only sees those
+	// after its first look at the folder, so compare the folder with the
+	// opened index once, in the background (the old index answers meanwhile).
+	reconciled := make(chan struct{})
+	go func() {
+		defer close(reconciled)
+		if _, err := raw.Reconcile(botCtx); err != nil && botCtx.Err() == nil {
+			log.Error().Err(err).Msg("could not bring the index up to date with the knowledge folder")
+		}
+	}()
+	defer func() { stopBot(); <-reconciled }()
+
+	// An index `kbbot index` built beside this process is picked up within
+	// POLL_INTERVAL, whether or not the folder is watched.
+	refreshDone := make(chan struct{})
+	go func() {
+		defer close(refreshDone)
+		every := cfg.PollInterval
+		if every <= 0 {
+			every = time.Minute
+		}
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-botCtx.Done():
+				return
+			case <-tick.C:
+			}
+			changed, err := raw.Refresh()
+			switch {
+			case err != nil:
+				log.Warn().Err(err).Msg("could not pick up the index on disk")
+			case changed:
+				metrics.SetArticles(raw.Stats().Articles)
+			}
+		}
+	}()
+	defer func() { stopBot(); <-refreshDone }()
+
 	watchDone := make(chan struct{})
 	if cfg.WatchKnowledge {
 		w := watch.New(cfg.KnowledgeDir, watch.Options{Debounce: cfg.WatchDebounce, PollInterval: cfg.PollInterval, Logger: log},
@@ -207,4 +275,13 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, started f
 	stopBot()
 	<-watchDone
 	return finish(botErr)
+}
+
+// channelPostRate maps CHANNEL_POST_RATE (0 = off) to slackbot's option
+// (0 = default, negative = off).
+func channelPostRate(n int) float64 {
+	if n == 0 {
+		return -1
+	}
+	return float64(n)
 }

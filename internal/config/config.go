@@ -55,6 +55,9 @@ type Config struct {
 	LogFormat      string // json, console, or auto
 	ShutdownGrace  time.Duration
 	UserRateLimit  int // USER_RATE_LIMIT: questions per minute per user, 0 = no limit
+	// CHANNEL_POST_RATE: chat.postMessage calls per second per channel
+	// after a short burst (Slack's guidance is one), 0 = no pacing
+	ChannelPostRate int
 
 	// Store
 	DataDir           string // DATA_DIR: SQLite's kbbot.db when DatabaseURL is empty
@@ -89,6 +92,7 @@ var Defaults = map[string]string{
 	"LOG_FORMAT":         "auto",
 	"SHUTDOWN_GRACE":     "10s",
 	"USER_RATE_LIMIT":    "20",
+	"CHANNEL_POST_RATE":  "1",
 
 	"DATA_DIR":            "./data",
 	"DATABASE_URL":        "",
@@ -199,6 +203,7 @@ func Load(getenv Getenv) (Config, error) {
 		LogFormat:        strings.ToLower(get("LOG_FORMAT")),
 		ShutdownGrace:    durVar("SHUTDOWN_GRACE"),
 		UserRateLimit:    intVar("USER_RATE_LIMIT", 0),
+		ChannelPostRate:  intVar("CHANNEL_POST_RATE", 0),
 
 		DataDir:           get("DATA_DIR"),
 		DatabaseURL:       get("DATABASE_URL"),

@@ -59,6 +59,7 @@ type Metrics struct {
 	articles        prometheus.Gauge
 	slackErrors     *prometheus.CounterVec
 	reconnects      prometheus.Counter
+	limited         *prometheus.CounterVec
 	store           storeMetrics
 
 	gatherer prometheus.Gatherer
@@ -118,6 +119,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: namespace, Name: "socket_reconnects_total",
 			Help: "Socket Mode reconnections.",
 		})),
+		limited: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "rate_limited_questions_total",
+			Help: "Questions not answered because their user was over USER_RATE_LIMIT, by surface.",
+		}, []string{"surface"})),
 		gatherer: g,
 	}
 	m.store = newStoreMetrics(reg)
@@ -125,6 +130,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	register(reg, collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, s := range knownSurfaces {
 		m.questions.WithLabelValues(s)
+	}
+	for _, s := range knownSurfaces {
+		m.limited.WithLabelValues(s)
 	}
 	for _, o := range knownOutcomes {
 		m.answers.WithLabelValues(o)
@@ -168,6 +176,9 @@ func (m *Metrics) SlackError(method, code string) {
 
 // Reconnect counts a Socket Mode reconnection.
 func (m *Metrics) Reconnect() { m.reconnects.Inc() }
+
+// Limited counts a question over the per-user limit, by surface.
+func (m *Metrics) Limited(surface string) { m.limited.WithLabelValues(surface).Inc() }
 
 // ObserveSearch records how long one search took.
 func (m *Metrics) ObserveSearch(d time.Duration) { m.search.Observe(d.Seconds()) }

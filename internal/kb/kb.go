@@ -102,6 +102,10 @@ type Stats struct {
 	LastOutcome string
 }
 
+// FormatTime is how times read in what the bot says (stats, reports): one
+// format everywhere, in UTC.
+func FormatTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
 // Topic is a tag or title and how many articles carry it.
 type Topic struct {
 	Name     string

@@ -7,7 +7,9 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
@@ -30,7 +32,19 @@ type Problem struct {
 	Message  string
 }
 
-func (p Problem) String() string { return fmt.Sprintf("%s: %s: %s", p.Path, p.Severity, p.Message) }
+// A file name may hold a newline or a terminal escape: in a line of output
+// it is quoted, so it can neither forge another line nor drive the terminal.
+func (p Problem) String() string {
+	return fmt.Sprintf("%s: %s: %s", printable(p.Path), p.Severity, printable(p.Message))
+}
+
+// printable is s, or s quoted Go-style if it holds control characters.
+func printable(s string) string {
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		return strconv.Quote(s)
+	}
+	return s
+}
 
 // CheckOptions tune Check.
 type CheckOptions struct {

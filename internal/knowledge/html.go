@@ -118,10 +118,37 @@ func parseHTML(data []byte) (kb.Article, error) {
 		text.Reset()
 		linkChars, allChars = 0, 0
 	}
+	// endHeading closes the open heading, if any, and starts its section.
+	endHeading := func() {
+		if heading == nil {
+			return
+		}
+		h := strings.Join(strings.Fields(heading.String()), " ")
+		heading = nil
+		if h == "" {
+			return
+		}
+		if headLevel == 1 && firstH1 == "" {
+			firstH1 = h
+		}
+		flush()
+		lvl := headLevel
+		if lvl > len(stack)+1 {
+			lvl = len(stack) + 1
+		}
+		stack = append(stack[:lvl-1], h)
+		anchor := headID
+		if anchor == "" {
+			anchor = Anchor(h)
+		}
+		cur = kb.Section{Heading: h, Path: append([]string(nil), stack...), Anchor: anchor}
+		lastID = ""
+	}
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
+			endHeading() // an unclosed heading at the end is still one
 			flush()
 			art.Title = strings.Join(strings.Fields(title.String()), " ")
 			if art.Title == "" {
@@ -149,6 +176,14 @@ func parseHTML(data []byte) (kb.Article, error) {
 			}
 			if id := attr(tok.Attr, "id"); id != "" && a != atom.A {
 				lastID = id
+			}
+			// A block (a paragraph, another heading) ends a heading left
+			// open: "<h2>Title<p>text" must not make the text a heading.
+			if heading != nil && a == atom.Br {
+				heading.WriteString(" ")
+			}
+			if heading != nil && a != atom.Br && (blockTags[a] || a == atom.Pre || a == atom.H1 || a == atom.H2 || a == atom.H3) {
+				endHeading()
 			}
 			switch a {
 			case atom.Title:
@@ -196,29 +231,7 @@ func parseHTML(data []byte) (kb.Article, error) {
 			case atom.Title:
 				inTitle = false
 			case atom.H1, atom.H2, atom.H3:
-				if heading == nil {
-					continue
-				}
-				h := strings.Join(strings.Fields(heading.String()), " ")
-				heading = nil
-				if h == "" {
-					continue
-				}
-				if a == atom.H1 && firstH1 == "" {
-					firstH1 = h
-				}
-				flush()
-				lvl := headLevel
-				if lvl > len(stack)+1 {
-					lvl = len(stack) + 1
-				}
-				stack = append(stack[:lvl-1], h)
-				anchor := headID
-				if anchor == "" {
-					anchor = Anchor(h)
-				}
-				cur = kb.Section{Heading: h, Path: append([]string(nil), stack...), Anchor: anchor}
-				lastID = ""
+				endHeading()
 			case atom.Pre:
 				endPara()
 				if pre > 0 {

@@ -7,10 +7,9 @@ import (
 
 func TestIgnorePatterns(t *testing.T) {
 	type probe struct {
-		path  string
-		dir   bool
-		want  bool
-		label string
+		path string
+		dir  bool
+		want bool
 	}
 	for _, tc := range []struct {
 		name   string

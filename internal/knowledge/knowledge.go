@@ -11,6 +11,7 @@
 package knowledge
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -377,6 +378,9 @@ func Parse(rel string, data []byte) (kb.Article, error) {
 	if !utf8.Valid(data) {
 		data = []byte(strings.ToValidUTF8(string(data), "\uFFFD"))
 	}
+	// looksBinary reads only the head: a NUL or other control character
+	// further on would reach the index and Slack.
+	data = dropControls(data)
 	var (
 		art kb.Article
 		err error
@@ -407,6 +411,22 @@ func Parse(rel string, data []byte) (kb.Article, error) {
 		return kb.Article{}, err
 	}
 	return art, nil
+}
+
+// dropControls removes C0 control characters other than tab, newline,
+// carriage return and form feed, and DEL.
+func dropControls(data []byte) []byte {
+	isCtrl := func(c byte) bool { return c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' || c == 0x7f }
+	if !bytes.ContainsFunc(data, func(r rune) bool { return r < 0x80 && isCtrl(byte(r)) }) {
+		return data
+	}
+	out := make([]byte, 0, len(data))
+	for _, c := range data {
+		if !isCtrl(c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // looksBinary reports NUL bytes or a high share of control characters in the

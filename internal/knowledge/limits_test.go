@@ -139,3 +139,47 @@ func TestCheckReportsHostileFile(t *testing.T) {
 	}
 	t.Errorf("check did not say %q; got %v", want, res.Problems)
 }
+
+// TestHostileBytes: an unclosed heading, NUL bytes past the binary check's
+// first 8 KB and other control characters do not lose text or reach the
+// index (found while fuzzing; the inputs are in testdata/fuzz too).
+func TestHostileBytes(t *testing.T) {
+	for _, tc := range []struct {
+		name, rel, in string
+		heading, want string
+	}{
+		{"unclosed h2", "a.html", "<h2>Open heading\n<p>The following paragraph.</p><p>Second.</p>", "Open heading", "The following paragraph.\n\nSecond."},
+		{"br in a heading", "a.html", "<h2>One<br>two</h2><p>Text.</p>", "One two", "Text."},
+		{"NUL after 8 KB", "a.md", "# T\n\n" + strings.Repeat("x ", 4500) + "\x00end\x01\x1b\x7f.", "", strings.Repeat("x ", 4500) + "end."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			art, err := Parse(tc.rel, []byte(tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := art.Sections[len(art.Sections)-1]
+			got := strings.Join(strings.Fields(last.Text), " ")
+			if last.Heading != tc.heading || got != strings.Join(strings.Fields(tc.want), " ") {
+				t.Errorf("last section %q: %.80q, want %q: %.80q", last.Heading, got, tc.heading, tc.want)
+			}
+			for _, s := range art.Sections {
+				if strings.ContainsAny(s.Text, "\x00\x01\x1b\x7f") {
+					t.Errorf("control character in %.80q", s.Text)
+				}
+			}
+		})
+	}
+}
+
+// TestProblemLineQuotesControlCharacters: a file name with a newline or an
+// escape sequence cannot forge a line of kbbot check's output.
+func TestProblemLineQuotesControlCharacters(t *testing.T) {
+	p := Problem{Path: "a.md\nb.md: error: forged\x1b[2J", Severity: Warning, Message: "x"}
+	got := p.String()
+	if strings.ContainsAny(got, "\n\x1b") || !strings.Contains(got, `"a.md\nb.md: error: forged\x1b[2J"`) {
+		t.Errorf("got %q, want the path quoted on one line", got)
+	}
+	if got := (Problem{Path: "a.md", Severity: Warning, Message: "x"}).String(); got != "a.md: warning: x" {
+		t.Errorf("plain path: got %q", got)
+	}
+}

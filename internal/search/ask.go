@@ -25,6 +25,11 @@ const MaxQuestionRunes = 300
 // maxTerms caps distinct search terms for the same reason.
 const maxTerms = 24
 
+// ctxEvery is how many passages (or vocabulary entries, hits) a loop of Ask
+// works through between looks at its context: Ask returns the context's
+// error within one such step of its deadline.
+const ctxEvery = 64
+
 var wordRE = regexp.MustCompile(`[\p{L}\p{N}]+(?:[_'’.\-+#][\p{L}\p{N}]+)*[+#]*`)
 
 // queryStop are words that carry no topic in a question. The index's own
@@ -196,12 +201,6 @@ func (ix *Index) analyse(w string) (stem, parts string) {
 	return strings.Join(whole, " "), strings.Join(split, " ")
 }
 
-// stem is the analysed form of a word (see analyse).
-func (ix *Index) stem(w string) string {
-	s, _ := ix.analyse(w)
-	return s
-}
-
 // buildQuery is a disjunction with one clause per question word, each a
 // disjunction over the fields (title, heading, body, tags) and the word's
 // synonyms. Bleve multiplies a disjunction's score by the share of clauses
@@ -331,6 +330,9 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		if len(ans.Results) >= limit {
 			break
 		}
+		if err := ctx.Err(); err != nil {
+			return kb.Answer{Question: q, Kind: ans.Kind}, err
+		}
 		if c.cov < s.MinCoverage/2 || c.score < s.MinScoreShare*cands[0].score {
 			continue
 		}
@@ -338,10 +340,13 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		if i == 0 && (len(cands) == 1 || cands[1].score < s.DominantShare*c.score) {
 			// One article clearly holds the answer: its next best passages
 			// say more than other articles' weak ones.
-			for _, p := range ix.morePassages(c, qs, s, limit-1) {
+			for _, p := range ix.morePassages(ctx, c, qs, s, limit-1) {
 				add(c, p)
 			}
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return kb.Answer{Question: q, Kind: ans.Kind}, err // cut short: not the answer
 	}
 	return ans, nil
 }
@@ -354,7 +359,9 @@ func (ix *Index) find(ctx context.Context, q string, s Settings) ([]term, []cand
 	if len(ts) == 0 {
 		return nil, nil, nil, nil
 	}
-	ix.setIDF(ts)
+	if err := ix.setIDF(ctx, ts); err != nil {
+		return nil, nil, nil, err
+	}
 	ix.markCommon(ts, s)
 	req := bleve.NewSearchRequestOptions(ix.buildQuery(ts, s), s.Candidates, 0, false)
 	res, err := ix.bl.SearchInContext(ctx, req)
@@ -373,12 +380,16 @@ func (ix *Index) find(ctx context.Context, q string, s Settings) ([]term, []cand
 		hits = append(hits, more.Hits...)
 	}
 	qs := ix.qterms(ts, s)
-	return ts, ix.rank(hits, qs, s), qs, nil
+	cands, err := ix.rank(ctx, hits, qs, s)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return ts, cands, qs, nil
 }
 
 // morePassages are up to n other passages of a candidate's article, best
 // first, that score at least ExtraPassageShare of its shown passage.
-func (ix *Index) morePassages(c cand, qs []qterm, s Settings, n int) []int {
+func (ix *Index) morePassages(ctx context.Context, c cand, qs []qterm, s Settings, n int) []int {
 	st := ix.stats[c.art]
 	type sp struct {
 		p  int
@@ -388,6 +399,9 @@ func (ix *Index) morePassages(c cand, qs []qterm, s Settings, n int) []int {
 	for j := range st.passages {
 		if j == c.pass {
 			continue
+		}
+		if j%ctxEvery == 0 && ctx.Err() != nil {
+			return nil // Ask returns the context's error
 		}
 		if sc := ix.choice(st, j, qs, s); sc >= s.ExtraPassageShare*c.choice && sc > 0 {
 			out = append(out, sp{j, sc})
@@ -428,10 +442,13 @@ type cand struct {
 // rank above those that do not, whatever their passage scores: a heading
 // full of common words should not beat the one article that mentions the
 // rare ones.
-func (ix *Index) rank(hits search.DocumentMatchCollection, qs []qterm, s Settings) []cand {
+func (ix *Index) rank(ctx context.Context, hits search.DocumentMatchCollection, qs []qterm, s Settings) ([]cand, error) {
 	var cands []cand
 	at := map[int]int{} // article -> index in cands
-	for _, h := range hits {
+	for n, h := range hits {
+		if n%ctxEvery == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		p, ok := ix.passages[h.ID]
 		if !ok {
 			continue
@@ -466,6 +483,9 @@ func (ix *Index) rank(hits search.DocumentMatchCollection, qs []qterm, s Setting
 	for i := range cands[:min(len(cands), s.FullArticles)] {
 		c := &cands[i]
 		for j := range ix.stats[c.art].passages {
+			if j%ctxEvery == 0 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			c.consider(ix, j, qs, s)
 		}
 		c.rescore(s)
@@ -474,7 +494,7 @@ func (ix *Index) rank(hits search.DocumentMatchCollection, qs []qterm, s Setting
 	for i := range cands {
 		cands[i].pcov = ix.passageCoverage(ix.stats[cands[i].art], cands[i].pass, qs)
 	}
-	return cands
+	return cands, nil
 }
 
 // consider scores one passage of the candidate's article: for the article's
@@ -497,9 +517,12 @@ func (c *cand) rescore(s Settings) {
 
 // setIDF weighs each term by rarity in the body field. A word the index has
 // never seen (nor any of its synonyms) is marked unknown.
-func (ix *Index) setIDF(ts []term) {
+func (ix *Index) setIDF(ctx context.Context, ts []term) error {
 	n := ix.docCount
 	for i := range ts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		t := &ts[i]
 		// The word's rarity is its own, or its commonest synonym's; an
 		// identifier's parts count only when the whole never occurs.
@@ -514,7 +537,7 @@ func (ix *Index) setIDF(ts []term) {
 		}
 		t.known = df > 0 || ix.inMeta(t.stem) || ix.anyInMeta(t.synonyms) || ix.anyInMeta(t.parts)
 		if !t.known && ix.opts.Settings.Fuzzy {
-			if c := ix.correct(t.word, t.stem); c != "" {
+			if c := ix.correct(ctx, t.word, t.stem); c != "" {
 				t.synonyms = append(t.synonyms, c)
 				t.corrected = c
 				df, t.known = max(ix.phraseDF(c), 1), true
@@ -523,20 +546,17 @@ func (ix *Index) setIDF(ts []term) {
 		t.df = df
 		t.idf = math.Log(1 + (n-df+0.5)/(df+0.5))
 	}
+	return ctx.Err()
 }
+
+// commonMinDF keeps markCommon's rule off in small indexes, where walking
+// every posting costs next to nothing.
+const commonMinDF = 500
 
 // markCommon flags very common words (in more than CommonShare of all
 // passages, and in more than commonMinDF). They are searched in titles and headings but not in passage
 // bodies: there they barely change the ranking yet make the index walk most
 // of its postings. They still count for coverage and highlighting.
-// samePassageShare is how close (as a share of the best passage's score) an
-// earlier passage of the same article must score to be shown instead.
-const samePassageShare = 0.9
-
-// commonMinDF keeps the rule off in small indexes, where walking every
-// posting costs next to nothing.
-const commonMinDF = 500
-
 func (ix *Index) markCommon(ts []term, s Settings) {
 	if s.CommonShare <= 0 {
 		return

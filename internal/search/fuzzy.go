@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -41,7 +42,7 @@ func newVocab(df map[string]uint64, ids map[string]uint32) []vocabEntry {
 // term the word begins (at most four letters more); the first letter must
 // agree (as in Lucene's spell checker, typos rarely hit it), and the most
 // frequent term wins a tie. "" when nothing is close.
-func (ix *Index) correct(typed, w string) string {
+func (ix *Index) correct(ctx context.Context, typed, w string) string {
 	n := utf8.RuneCountInString(w)
 	if n < minFuzzyLen || strings.ContainsAny(w, "0123456789 _.") {
 		return ""
@@ -71,7 +72,10 @@ func (ix *Index) correct(typed, w string) string {
 	}
 	wr := []rune(w)
 	first, _ := utf8.DecodeRuneInString(w)
-	for _, e := range ix.vocab {
+	for k, e := range ix.vocab {
+		if k%(ctxEvery*64) == 0 && ctx.Err() != nil {
+			return "" // setIDF returns the context's error
+		}
 		if r, _ := utf8.DecodeRuneInString(e.term); r != first {
 			continue
 		}

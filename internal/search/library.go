@@ -45,6 +45,9 @@ type Library struct {
 	lastErr error
 	lastAt  time.Time
 	closed  bool
+	adopted time.Time // when an index another process built was picked up
+
+	fromDisk bool // Open found a generation on disk rather than building one
 }
 
 type run struct {
@@ -90,12 +93,43 @@ func (l *Library) Open(ctx context.Context) error {
 	if err == nil {
 		ix.Warm()
 		l.cur.Store(ix)
+		l.mu.Lock()
+		l.fromDisk = true
+		l.mu.Unlock()
 		l.log.Info().Str("index", ix.Dir()).Int("articles", len(ix.arts)).Msg("index opened")
 		return nil
 	}
-	l.log.Warn().Err(err).Str("index_dir", l.root).Msg("no usable index; rebuilding from the knowledge folder")
+	_, statErr := os.Stat(filepath.Join(l.root, currentFile))
+	if os.IsNotExist(statErr) {
+		// A first start: there is no index yet, and that is no problem.
+		l.log.Info().Str("index_dir", l.root).Msg("no index yet; building one from the knowledge folder")
+	} else {
+		l.log.Warn().Err(err).Str("index_dir", l.root).Msg("no usable index; rebuilding from the knowledge folder")
+	}
 	_, err = l.Reindex(ctx, nil)
 	return err
+}
+
+// Reconcile brings an index that Open found on disk up to date with the
+// knowledge folder: files added, edited or deleted while no process
+// watched it (the bot was stopped) are indexed, as by Reindex. Questions
+// are answered from the opened index meanwhile. After Open built the index
+// itself there is nothing to do.
+func (l *Library) Reconcile(ctx context.Context) (kb.Report, error) {
+	l.mu.Lock()
+	fromDisk := l.fromDisk
+	l.fromDisk = false
+	l.mu.Unlock()
+	if !fromDisk {
+		return kb.Report{}, nil
+	}
+	rep, err := l.Reindex(ctx, nil)
+	if err != nil {
+		return rep, fmt.Errorf("start-up check of %s: %w", l.knowledgeDir, err)
+	}
+	l.log.Info().Int("added", len(rep.Added)).Int("changed", len(rep.Changed)).Int("removed", len(rep.Removed)).
+		Dur("took", rep.Duration.Round(time.Millisecond)).Msg("start-up check: the index matches the knowledge folder")
+	return rep, nil
 }
 
 func (l *Library) openCurrent() (*Index, error) {
@@ -144,12 +178,14 @@ func (l *Library) Stats() kb.Stats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	switch {
+	case !l.adopted.IsZero() && l.adopted.After(l.lastAt):
+		st.LastOutcome = "built by another process (kbbot index), picked up at " + kb.FormatTime(l.adopted)
 	case l.lastAt.IsZero():
 		st.LastOutcome = "no reindex since start"
 	case l.lastErr != nil:
-		st.LastOutcome = fmt.Sprintf("failed at %s: %v", l.lastAt.Format(time.RFC3339), l.lastErr)
+		st.LastOutcome = fmt.Sprintf("reindex failed at %s: %v", kb.FormatTime(l.lastAt), l.lastErr)
 	default:
-		st.LastOutcome = fmt.Sprintf("ok at %s: %d articles in %s", l.lastAt.Format(time.RFC3339), l.last.Articles, l.last.Duration.Round(time.Millisecond))
+		st.LastOutcome = fmt.Sprintf("reindexed at %s: %d articles in %s", kb.FormatTime(l.lastAt), l.last.Articles, l.last.Duration.Round(time.Millisecond))
 	}
 	return st
 }
@@ -273,7 +309,7 @@ func (l *Library) reindex(ctx context.Context, full bool, progress func(kb.Progr
 	rep.Duration = time.Since(start)
 	if ix == nil { // nothing changed
 		rep.Articles, rep.Sections = len(old.arts), old.meta.Sections
-		l.log.Info().Dur("took", rep.Duration).Msg("reindex: no changes")
+		l.log.Info().Dur("took", rep.Duration.Round(time.Millisecond)).Msg("reindex: no changes")
 		return rep, nil
 	}
 	if err := l.swap(ix, func(before, after *Index) { rep.Changes = l.replay(ctx, before, after) }); err != nil {
@@ -282,7 +318,7 @@ func (l *Library) reindex(ctx context.Context, full bool, progress func(kb.Progr
 		return kb.Report{}, err
 	}
 	rep.Articles, rep.Sections = len(ix.arts), ix.meta.Sections
-	l.log.Info().Bool("full", rep.Full).Int("articles", rep.Articles).Int("added", len(rep.Added)).Int("changed", len(rep.Changed)).Int("removed", len(rep.Removed)).Int("skipped", len(rep.Skipped)).Dur("took", rep.Duration).Msg("reindexed")
+	l.log.Info().Bool("full", rep.Full).Int("articles", rep.Articles).Int("added", len(rep.Added)).Int("changed", len(rep.Changed)).Int("removed", len(rep.Removed)).Int("skipped", len(rep.Skipped)).Dur("took", rep.Duration.Round(time.Millisecond)).Msg("reindexed")
 	for _, s := range rep.Skipped {
 		l.log.Warn().Str("path", s.Path).Str("reason", s.Reason).Msg("knowledge file skipped")
 	}
@@ -433,6 +469,23 @@ func lockDir(dir string) (func(), error) {
 	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
 }
 
+// tryLockDir is lockDir that gives up at once (ok false) when the lock is
+// held.
+func tryLockDir(dir string) (unlock func(), ok bool, err error) {
+	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, false, fmt.Errorf("lock index dir: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, false, nil
+		}
+		return nil, false, fmt.Errorf("lock index dir: %w", err)
+	}
+	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, true, nil
+}
+
 // copyDir copies a generation's files (used to update a copy in place).
 func copyDir(src, dst string) error {
 	return filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
@@ -483,13 +536,15 @@ func diffFiles(old, cur map[string]string) (added, changed, removed []string) {
 }
 
 // Refresh picks up a generation that another process (kbbot index) swapped
-// in on disk. It reports whether the live index changed.
+// in on disk. It reports whether the live index changed. It never waits:
+// while another process holds the index folder's lock (it is building),
+// Refresh does nothing, and a later call picks the result up.
 func (l *Library) Refresh() (bool, error) {
 	if !l.stale() {
 		return false, nil
 	}
-	unlock, err := lockDir(l.root)
-	if err != nil {
+	unlock, ok, err := tryLockDir(l.root)
+	if err != nil || !ok {
 		return false, err
 	}
 	defer unlock()
@@ -531,7 +586,12 @@ func (l *Library) adoptCurrent() (*Index, error) {
 	if old := l.cur.Swap(ix); old != nil {
 		old.Close()
 	}
-	l.log.Info().Str("index", ix.Dir()).Msg("picked up an index built by another process")
+	l.mu.Lock()
+	l.adopted = time.Now()
+	l.mu.Unlock()
+	st := ix.Stats()
+	l.log.Info().Str("index", ix.Dir()).Int("articles", st.Articles).Int64("index_bytes", st.IndexBytes).
+		Time("built_at", st.IndexedAt).Msg("picked up an index built by another process")
 	return ix, nil
 }
 

@@ -78,7 +78,7 @@ func TestPassages(t *testing.T) {
 	}
 	q := os.Getenv("AM_QQ")
 	ts := ix.terms(q)
-	ix.setIDF(ts)
+	ix.setIDF(context.Background(), ts)
 	qs := ix.qterms(ts, ix.opts.Settings)
 	for _, x := range ts {
 		fmt.Printf("term %q stem %q syn %v parts %v idf %.2f\n", x.word, x.stem, x.synonyms, x.parts, x.idf)

@@ -189,11 +189,24 @@ func (b *Bot) post(ctx context.Context, channel, threadTS string, m message) (st
 	if threadTS != "" {
 		mode = append(mode, slack.MsgOptionTS(threadTS))
 	}
+	if err := b.pace(ctx, channel); err != nil {
+		return "", fmt.Errorf("chat.postMessage: %w", err)
+	}
 	since := time.Now()
 	verify := func(ctx context.Context) (string, bool, error) {
 		return b.findPosted(ctx, channel, threadTS, marker, since)
 	}
 	return b.sendChecked(ctx, "chat.postMessage", channel, m, verify, mode...)
+}
+
+// ephemeral sends m to user alone in channel (in a thread if threadTS is set).
+func (b *Bot) ephemeral(ctx context.Context, channel, user, threadTS string, m message) error {
+	mode := []slack.MsgOption{slack.MsgOptionPostEphemeral(user)}
+	if threadTS != "" {
+		mode = append(mode, slack.MsgOptionTS(threadTS))
+	}
+	_, err := b.send(ctx, "chat.postEphemeral", channel, m, mode...)
+	return err
 }
 
 // responseMode is how a response_url reply is shown.

@@ -33,7 +33,7 @@ func TestMentionAnsweredInThread(t *testing.T) {
 		t.Errorf("asked %q, want the cleaned question", got)
 	}
 	ln := h.handled(e.EventID)
-	if field(ln, "outcome") != "answered" || field(ln, "surface") != "mention" || ln["results"] != 3.0 || ln["latency_ms"] == nil {
+	if field(ln, "outcome") != "answered" || field(ln, "surface") != "mention" || ln["results"] != 3.0 || ln["latency"] == nil {
 		t.Errorf("log line: %v", ln)
 	}
 	for _, l := range h.logs.Lines() {
@@ -513,6 +513,32 @@ func TestGraceExpires(t *testing.T) {
 		t.Errorf("Run: %v", err)
 	}
 	h.waitLog(func(ln map[string]any) bool { return strings.Contains(field(ln, "message"), "grace period over") })
+	h.done <- nil
+}
+
+// TestStuckQuestionDoesNotBlockStop: a search that ignores its context
+// (stuck) cannot hold Run past the grace period and abandonWait.
+func TestStuckQuestionDoesNotBlockStop(t *testing.T) {
+	h := newHarness(t, harnessOpts{bot: func(o *Options) { o.ShutdownGrace = 200 * time.Millisecond }})
+	started, release := make(chan struct{}, 1), make(chan struct{})
+	defer close(release)
+	h.search.setAsk(func(ctx context.Context, q string) (kb.Answer, error) {
+		started <- struct{}{}
+		<-release // deaf to ctx
+		return kb.Answer{}, nil
+	})
+	h.emu.Mention("C0GENERAL", "U0ALICE", "<@U0BOT> stuck", "")
+	<-started
+	h.stop()
+	select {
+	case err := <-h.done:
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	case <-time.After(10 * time.Second): // generous: the bound is 0.7 s
+		t.Fatal("Run did not return with a stuck question in flight")
+	}
+	h.waitLog(func(ln map[string]any) bool { return strings.Contains(field(ln, "message"), "stopping without them") })
 	h.done <- nil
 }
 

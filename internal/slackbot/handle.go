@@ -26,7 +26,11 @@ const (
 	surfaceExpert   = "expert"   // the Ask an expert button
 )
 
-// askTimeout bounds one search.
+// askTimeout bounds one search, and so how long a question holds the index
+// (its read lock) and a worker while searching: the search honours its
+// context. Posting the answer then takes at most RetryFor more (retries of
+// Slack failures), plus its turn in the channel's pace; every wait ends at
+// the shutdown grace period.
 const askTimeout = 15 * time.Second
 
 // request is one piece of acked work and what its log line needs.
@@ -65,7 +69,7 @@ func (b *Bot) logDone(r *request, outcome string, results int, err error) {
 		Str("channel", r.channel).
 		Str("channel_type", r.channelType).
 		Str("user", r.user).
-		Int64("latency_ms", latency.Milliseconds()).
+		Dur("latency", latency.Round(100*time.Microsecond)).
 		Int("results", results).
 		Str("outcome", outcome).
 		Msg("handled")
@@ -165,6 +169,13 @@ func (b *Bot) onEventsAPI(ctx context.Context, ack acker, evt socketmode.Event, 
 	if r.eventID != "" && b.seen.Seen(r.eventID) {
 		b.ackEnvelope(ctx, ack, env.EnvelopeID, nil)
 		with(b.log.Info()).Str("surface", r.surface).Str("outcome", "duplicate").Msg("event already taken; retry ignored")
+		return
+	}
+	if b.limited(r, func() { b.queueNotice(r) }) {
+		// Acked and remembered: a redelivery must not get past the limit.
+		if b.ackEnvelope(ctx, ack, env.EnvelopeID, nil) && r.eventID != "" {
+			b.seen.Add(r.eventID)
+		}
 		return
 	}
 	if !b.room() {
@@ -323,6 +334,17 @@ func (b *Bot) onSlashCommand(ctx context.Context, ack acker, evt socketmode.Even
 		envelopeID: env.EnvelopeID, surface: surfaceSlash, channel: cmd.ChannelID, channelType: channelType(cmd.ChannelID),
 		user: cmd.UserID, text: cmd.Text, responseURL: cmd.ResponseURL, received: received,
 	}
+	notify := false
+	if isQuestion(cmd.Text) && b.limited(r, func() { notify = true }) {
+		// The ack payload is the command's reply: the notice costs no call
+		// and no queue slot. Past the first in a minute, an empty ack.
+		var payload any
+		if notify {
+			payload = map[string]any{"response_type": "ephemeral", "text": b.render.limited(b.opts.UserRateLimit).Text}
+		}
+		b.ackEnvelope(ctx, ack, env.EnvelopeID, payload)
+		return
+	}
 	if !b.room() {
 		// The ack payload is shown to the user as the command's reply.
 		b.ackEnvelope(ctx, ack, env.EnvelopeID, map[string]any{"response_type": "ephemeral", "text": b.render.busy().Text})
@@ -331,6 +353,16 @@ func (b *Bot) onSlashCommand(ctx context.Context, ack acker, evt socketmode.Even
 	}
 	b.ackEnvelope(ctx, ack, env.EnvelopeID, nil)
 	b.queue <- func(ctx context.Context) { b.slash(ctx, r) }
+}
+
+// isQuestion reports whether /kb TEXT asks a question rather than running a
+// subcommand (see slash).
+func isQuestion(text string) bool {
+	switch strings.ToLower(strings.TrimSpace(text)) {
+	case "", "help", "?", "topics", "stats", "reindex", "gaps":
+		return false
+	}
+	return true
 }
 
 // slash routes /kb SUBCOMMAND or /kb QUESTION.
@@ -423,7 +455,7 @@ func (b *Bot) reindex(ctx context.Context, r *request) {
 	err = b.respondOrEphemeral(ctx, r, b.render.reindexReport(rep))
 	b.log.Info().Str("user", r.user).Int("articles", rep.Articles).Int("added", len(rep.Added)).
 		Int("changed", len(rep.Changed)).Int("removed", len(rep.Removed)).Int("skipped", len(rep.Skipped)).
-		Dur("duration", rep.Duration).Bool("full", rep.Full).Msg("reindexed on request")
+		Dur("took", rep.Duration.Round(time.Millisecond)).Bool("full", rep.Full).Msg("reindexed on request")
 	outcome := "reindexed"
 	if err != nil {
 		outcome = "error"

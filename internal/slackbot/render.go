@@ -320,6 +320,12 @@ func (r renderer) busy() message {
 	return message{Text: text}
 }
 
+// limited is the private notice to a user over the question limit.
+func (r renderer) limited(perMinute int) message {
+	text := fmt.Sprintf(":hourglass: You've asked more than %d questions in a minute, so I'm skipping some. Please wait a minute and ask again.", perMinute)
+	return message{Text: text}
+}
+
 func (r renderer) greeting(user string, s kb.Stats) message {
 	who := ""
 	if user != "" {
@@ -451,7 +457,7 @@ type botStats struct {
 func (r renderer) stats(s kb.Stats, b botStats) message {
 	indexed := "never"
 	if !s.IndexedAt.IsZero() {
-		indexed = s.IndexedAt.UTC().Format("2006-01-02 15:04 UTC")
+		indexed = kb.FormatTime(s.IndexedAt)
 	}
 	kbText := fmt.Sprintf("*Knowledge base*\n%s, %s, %s · index %s · last indexed %s",
 		plural(s.Articles, "article"), plural(s.Sections, "section"), plural(len(s.Topics), "topic"),

@@ -26,6 +26,9 @@ func (b *Bot) onShortcut(envelopeID string, cb slack.InteractionCallback, receiv
 		envelopeID: envelopeID, surface: surfaceShortcut, channel: channel, channelType: channelType(channel),
 		user: cb.User.ID, text: cb.Message.Text, responseURL: cb.ResponseURL, received: received,
 	}
+	if b.limited(r, func() { b.queueNotice(r) }) {
+		return
+	}
 	if !b.room() {
 		b.log.Warn().Str("envelope_id", envelopeID).Str("surface", r.surface).Str("outcome", "busy").Msg("work queue full; shortcut dropped")
 		return

@@ -44,6 +44,9 @@ type Metrics interface {
 	SlackError(method, code string)
 	// Reconnect counts a Socket Mode reconnection.
 	Reconnect()
+	// Limited counts a question not answered because its user was over
+	// UserRateLimit, by surface.
+	Limited(surface string)
 }
 
 type nopMetrics struct{}
@@ -52,6 +55,7 @@ func (nopMetrics) Question(string)                      {}
 func (nopMetrics) Answer(string, string, time.Duration) {}
 func (nopMetrics) SlackError(string, string)            {}
 func (nopMetrics) Reconnect()                           {}
+func (nopMetrics) Limited(string)                       {}
 
 // Options configure a Bot. BotToken, Searcher and AppToken (socket mode) or
 // SigningSecret (http mode) are required; everything else has a default.
@@ -94,6 +98,13 @@ type Options struct {
 	Once     Once        // nil: each replica de-duplicates events on its own
 	Gaps     GapReporter // nil: /kb gaps says it is not available
 
+	// UserRateLimit is questions per minute per user (a burst of that
+	// many, refilled at that rate); 0 means no limit (limit.go).
+	UserRateLimit int
+	// ChannelPostRate paces chat.postMessage to this many messages a second
+	// per channel, after a short burst; default 1, negative means no pacing.
+	ChannelPostRate float64
+
 	Workers          int           // concurrent answers, default 16
 	QueueSize        int           // acked work waiting for a worker, default 1024
 	ShutdownGrace    time.Duration // time to finish in-flight answers on stop, default 10s
@@ -127,6 +138,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Metrics == nil {
 		o.Metrics = nopMetrics{}
+	}
+	if o.ChannelPostRate == 0 {
+		o.ChannelPostRate = 1
 	}
 	if o.Workers <= 0 {
 		o.Workers = 16
@@ -168,14 +182,16 @@ func (o Options) withDefaults() Options {
 // Bot is a Slack bot, over Socket Mode or HTTP. Create it with New and
 // start it with Run.
 type Bot struct {
-	opts    Options
-	log     zerolog.Logger
-	metrics Metrics
-	api     *slack.Client
-	render  renderer
-	seen    *seenSet
-	admins  *adminCache
-	auto    *channelSet
+	opts     Options
+	log      zerolog.Logger
+	metrics  Metrics
+	api      *slack.Client
+	render   renderer
+	seen     *seenSet
+	admins   *adminCache
+	auto     *channelSet
+	users    *buckets // questions per user; nil: no limit
+	channels *buckets // posts per channel; nil: no pacing
 
 	queue chan job
 	// queueMu makes room-then-send one step when HTTP requests dispatch
@@ -217,6 +233,12 @@ func New(opts Options) *Bot {
 		seen:    newSeenSet(opts.DedupTTL, opts.DedupSize),
 		queue:   make(chan job, opts.QueueSize),
 	}
+	if opts.UserRateLimit > 0 {
+		b.users = newBuckets(float64(opts.UserRateLimit)/60, opts.UserRateLimit)
+	}
+	if opts.ChannelPostRate > 0 {
+		b.channels = newBuckets(opts.ChannelPostRate, channelPostBurst)
+	}
 	b.admins = newAdminCache(opts.AdminUserIDs, opts.AdminsFromSlack, b.lookupUser)
 	b.auto = newChannelSet(opts.AutoAnswerChannels, b.channelName)
 	return b
@@ -234,8 +256,10 @@ type acker interface {
 
 // Run connects to Slack (or, in http mode, serves its requests) and answers
 // until ctx is cancelled, then stops taking events, lets in-flight answers
-// finish within ShutdownGrace, and returns nil. It returns an error if Slack
-// rejects the tokens or the HTTP address cannot be listened on. Call it once.
+// finish within ShutdownGrace, and returns nil, at most ShutdownGrace + about
+// a second after ctx ends even if a job ignores its context. It returns an
+// error if Slack rejects the tokens or the HTTP address cannot be listened
+// on. Call it once.
 func (b *Bot) Run(ctx context.Context) error {
 	if b.opts.Searcher == nil {
 		return errors.New("slackbot: Options.Searcher is nil")
@@ -292,7 +316,16 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 		b.log.Warn().Dur("grace", b.opts.ShutdownGrace).Msg("shutdown grace period over; abandoning in-flight answers")
 		cancelWork()
-		<-done
+		// Every wait in a job ends with its context, so workers return
+		// at once; one stuck in code that ignores it is left behind
+		// rather than holding up the stop.
+		abandon := time.NewTimer(abandonWait)
+		defer abandon.Stop()
+		select {
+		case <-done:
+		case <-abandon.C:
+			b.log.Error().Dur("waited", b.opts.ShutdownGrace+abandonWait).Msg("workers still busy after their context ended; stopping without them")
+		}
 	}
 	b.log.Info().Msg("stopped")
 	return runErr
@@ -412,6 +445,10 @@ const ackTimeout = time.Second
 
 // ackFlush is how long a stopping bot keeps its socket open for queued acks.
 const ackFlush = 200 * time.Millisecond
+
+// abandonWait is how long Run waits, after the grace period, for workers
+// whose context it has cancelled.
+const abandonWait = 500 * time.Millisecond
 
 // dispatch acks an envelope and hands its work to the pool. It runs on the
 // event-loop goroutine and must never block for long.

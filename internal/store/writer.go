@@ -264,7 +264,7 @@ func (w *Writer) setErr(err error) {
 		w.failing = time.Now()
 		w.log.Warn().Err(err).Str("db", w.db.String()).Msg("store write failed; records kept and retried")
 	case err == nil && !w.failing.IsZero():
-		w.log.Info().Dur("after", time.Since(w.failing)).Str("db", w.db.String()).Msg("store writes work again")
+		w.log.Info().Dur("after", time.Since(w.failing).Round(time.Millisecond)).Str("db", w.db.String()).Msg("store writes work again")
 		w.failing = time.Time{}
 	}
 	w.lastErr = err
