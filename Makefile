@@ -28,7 +28,8 @@ FUZZ_TARGETS := \
 	./internal/knowledge:FuzzParseText \
 	./internal/search:FuzzAsk \
 	./internal/slackbot:FuzzRenderAnswer \
-	./internal/playground:FuzzMrkdwn
+	./internal/playground:FuzzMrkdwn \
+	./internal/slackverify:FuzzVerify
 FUZZTIME       ?= 60s
 FUZZTIME_BRIEF ?= 3s
 
