@@ -212,8 +212,8 @@ func New(opts Options) *Server {
 	s.AddChannel(Channel{ID: "D0BOB", IsIM: true, User: "U0BOB"})
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("/api/{method}", s.handleAPI)
-	mux.HandleFunc("POST /response/{id}", s.handleResponseURL)
+	mux.HandleFunc("/api/{method}", noBrowsers(s.handleAPI))
+	mux.HandleFunc("POST /response/{id}", noBrowsers(s.handleResponseURL))
 	mux.HandleFunc("GET /link/", s.handleSocket)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -221,6 +221,24 @@ func New(opts Options) *Server {
 	})
 	s.handler = mux
 	return s
+}
+
+// noBrowsers refuses Web API and response_url calls a browser sends from
+// another page: Slack's clients send no Origin, a cross-site form post
+// always does, and the playground's bot token is no secret. Without this, any
+// web page open beside the playground could post as the bot.
+func noBrowsers(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if o := r.Header.Get("Origin"); o != "" && o != "http://"+r.Host && o != "https://"+r.Host {
+			http.Error(w, "cross-origin requests are refused", http.StatusForbidden)
+			return
+		}
+		if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+			http.Error(w, "cross-site requests are refused", http.StatusForbidden)
+			return
+		}
+		h(w, r)
+	}
 }
 
 // Start listens on addr ("127.0.0.1:0" picks a free port) and serves HTTP and
