@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -325,19 +326,11 @@ func (ix *Index) Stats() kb.Stats {
 }
 
 func writeStore(dir string, arts []kb.Article) error {
-	f, err := os.Create(filepath.Join(dir, storeFile))
+	err := writeFileAtomic(filepath.Join(dir, storeFile), func(w io.Writer) error { return gob.NewEncoder(w).Encode(arts) })
 	if err != nil {
 		return fmt.Errorf("write article store: %w", err)
 	}
-	if err := gob.NewEncoder(f).Encode(arts); err != nil {
-		f.Close()
-		return fmt.Errorf("write article store: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("write article store: %w", err)
-	}
-	return f.Close()
+	return nil
 }
 
 func readStore(dir string) ([]kb.Article, error) {
@@ -358,14 +351,7 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return writeFileAtomic(path, func(w io.Writer) error { _, err := w.Write(b); return err })
 }
 
 func dirSize(dir string) int64 {

@@ -392,7 +392,7 @@ func (l *Library) swap(built *Index, replaced func(before, after *Index)) error 
 		os.RemoveAll(final)
 		return fmt.Errorf("open new index: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(l.root, currentFile), []byte(name+"\n")); err != nil {
+	if err := writeFileAtomic(filepath.Join(l.root, currentFile), func(w io.Writer) error { _, err := io.WriteString(w, name+"\n"); return err }); err != nil {
 		ix.Close()
 		os.RemoveAll(final)
 		return err
@@ -432,27 +432,6 @@ func (l *Library) cleanup(current string) {
 	for i := 0; i < len(gens)-1; i++ {
 		os.RemoveAll(filepath.Join(l.root, gens[i]))
 	}
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	f.Close()
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 // lockDir takes an exclusive lock on the index folder, so two processes
