@@ -119,10 +119,33 @@ func (l *procLogs) String() string {
 }
 
 // botProc is `kbbot serve` running against an emulator.
+// botProc is one `kbbot serve` process of a test, its logs parsed as they
+// come. Every end-to-end test starts its bots with launch.
 type botProc struct {
-	cmd  *exec.Cmd
-	logs *procLogs
-	done chan error
+	cmd     *exec.Cmd
+	logs    *procLogs
+	exited  chan struct{} // closed when the process has exited
+	exitErr error         // set before exited is closed
+}
+
+// launch runs `kbbot serve` with exactly env.
+func launch(t testing.TB, env []string) *botProc {
+	t.Helper()
+	cmd := exec.Command(kbbotBin, "serve")
+	cmd.Env = env
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout = io.Discard
+	p := &botProc{cmd: cmd, logs: newProcLogs(), exited: make(chan struct{})}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	consumed := make(chan struct{})
+	go func() { p.logs.consume(stderr); close(consumed) }()
+	go func() { <-consumed; p.exitErr = cmd.Wait(); close(p.exited) }()
+	return p
 }
 
 // botEnv is the whole environment the bot sees: nothing leaks in from the
@@ -171,21 +194,7 @@ func modeEnv(emu *slackemu.Server, mode string) []string {
 // and then points the emulator's request URL at it.
 func startBot(t testing.TB, emu *slackemu.Server, env []string) *botProc {
 	t.Helper()
-	cmd := exec.Command(kbbotBin, "serve")
-	cmd.Env = env
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout = io.Discard
-	p := &botProc{cmd: cmd, logs: newProcLogs(), done: make(chan error, 1)}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	consumed := make(chan struct{})
-	go func() { p.logs.consume(stderr); close(consumed) }()
-	go func() { <-consumed; p.done <- cmd.Wait() }()
-
+	p := launch(t, env)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	connected := make(chan error, 1)
@@ -206,8 +215,8 @@ func startBot(t testing.TB, emu *slackemu.Server, env []string) *botProc {
 			p.kill()
 			t.Fatalf("bot did not connect: %v\n%s", err, p.logs)
 		}
-	case err := <-p.done:
-		t.Fatalf("bot exited before connecting: %v\n%s", err, p.logs)
+	case <-p.exited:
+		t.Fatalf("bot exited before connecting: %v\n%s", p.exitErr, p.logs)
 	}
 	return p
 }
@@ -216,12 +225,19 @@ func startBot(t testing.TB, emu *slackemu.Server, env []string) *botProc {
 // does not stop in time.
 func (p *botProc) stop(d time.Duration) error {
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	return p.wait(d)
+}
+
+// wait returns the exit error, killing the process if it does not exit in
+// time.
+func (p *botProc) wait(d time.Duration) error {
 	select {
-	case err := <-p.done:
-		return err
+	case <-p.exited:
+		return p.exitErr
 	case <-time.After(d):
 		p.kill()
-		return fmt.Errorf("bot did not stop within %v of SIGTERM", d)
+		<-p.exited
+		return fmt.Errorf("bot did not exit within %v", d)
 	}
 }
 

@@ -243,8 +243,8 @@ func httpDrain(t *testing.T, e *e2e, d time.Duration) error {
 		t.Errorf("the answer acknowledged before the stop was not posted: %v", err)
 	}
 	select {
-	case err := <-e.bot.done:
-		return err
+	case <-e.bot.exited:
+		return e.bot.exitErr
 	case <-ctx.Done():
 		e.bot.kill()
 		return fmt.Errorf("bot did not stop within %v of SIGTERM", d)

@@ -696,35 +696,18 @@ func opsCtx(t *testing.T, d time.Duration) context.Context {
 // opsReplica is one `kbbot serve` process and its Socket Mode connection.
 type opsReplica struct {
 	*botProc
-	name    string
-	conn    int           // the emulator's id of its connection
-	exited  chan struct{} // closed when the process has exited
-	exitErr error         // set before exited is closed
+	name string
+	conn int // the emulator's id of its connection
 }
 
-// opsStart runs `kbbot serve` with botEnv plus extra, waits for its own
+// opsStart launches `kbbot serve` with botEnv plus extra, waits for its own
 // connection, and kills it at the end of the test if it still runs. It is
 // startBot for several bots on one emulator: startBot waits for exactly one
 // open socket.
 func opsStart(t *testing.T, emu *slackemu.Server, name string, extra ...string) *opsReplica {
 	t.Helper()
 	before := emu.ConnectCount()
-	cmd := exec.Command(kbbotBin, "serve")
-	cmd.Env = botEnv(t, emu, extra...)
-	cmd.Stdout = io.Discard
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &botProc{cmd: cmd, logs: newProcLogs(), done: make(chan error, 1)}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	consumed := make(chan struct{})
-	go func() { p.logs.consume(stderr); close(consumed) }()
-	go func() { <-consumed; p.done <- cmd.Wait() }()
-	r := &opsReplica{botProc: p, name: name, exited: make(chan struct{})}
-	go func() { r.exitErr = <-p.done; close(r.exited) }()
+	r := &opsReplica{botProc: launch(t, botEnv(t, emu, extra...)), name: name}
 	t.Cleanup(func() {
 		select {
 		case <-r.exited:
@@ -757,23 +740,7 @@ func opsStart(t *testing.T, emu *slackemu.Server, name string, extra ...string) 
 
 // term sends SIGTERM and returns the exit error, killing the process if it
 // does not stop in time.
-func (r *opsReplica) term(d time.Duration) error {
-	_ = r.cmd.Process.Signal(syscall.SIGTERM)
-	return r.wait(d)
-}
-
-// wait returns the exit error, killing the process if it does not exit in
-// time.
-func (r *opsReplica) wait(d time.Duration) error {
-	select {
-	case <-r.exited:
-		return r.exitErr
-	case <-time.After(d):
-		r.kill()
-		<-r.exited
-		return fmt.Errorf("%s did not exit within %v", r.name, d)
-	}
-}
+func (r *opsReplica) term(d time.Duration) error { return r.stop(d) }
 
 // opsInFlight counts envelopes sent on a connection and neither acked nor
 // timed out yet.
