@@ -331,3 +331,55 @@ func TestStopWithStuckAnswer(t *testing.T) {
 	}
 	opsWaitLog(t, ctx, bot, func(ln map[string]any) bool { return strings.Contains(s(ln["message"]), "grace period over") })
 }
+
+// TestHugeArticleAnsweredOthersUnaffected: a 4 MB article on one line is
+// loaded in bounded pieces, and a question about it is answered; questions
+// from another user asked at the same time are answered as well. Latencies
+// are logged, not asserted (timing targets belong in benchmarks).
+func TestHugeArticleAnsweredOthersUnaffected(t *testing.T) {
+	emu := opsEmulator(t, slackemu.Options{})
+	kdir := opsKnowledge(t)
+	var line strings.Builder
+	line.WriteString("---\ntitle: Quota ledger\n---\n\n")
+	for i := 0; line.Len() < 4<<20; i++ {
+		fmt.Fprintf(&line, "Quota ledger entry %d records a flimflam write on volume %d of the cluster. ", i, i%97)
+	}
+	line.WriteString("The flimflam quota is enforced by the ledger daemon.\n")
+	opsWrite(t, filepath.Join(kdir, "ledger.md"), line.String())
+	r := opsStart(t, emu, "bot", "KNOWLEDGE_DIR="+kdir, "LOG_LEVEL=info")
+	ctx := opsCtx(t, 90*time.Second)
+	feed := opsWatch(t, emu)
+
+	huge, err := emu.Mention("C0GENERAL", "U0ALICE", "<@U0BOT> how is the flimflam quota enforced", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var others []slackemu.Event
+	for i := range 5 {
+		q := opsQuestions[i%len(opsQuestions)]
+		ev, err := emu.Mention("C0GENERAL", "U0BOB", "<@U0BOT> "+q.text, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		others = append(others, ev)
+	}
+	for i, ev := range others {
+		ln := opsWaitLog(t, ctx, r, func(ln map[string]any) bool { return s(ln["message"]) == "handled" && s(ln["event_id"]) == ev.EventID })
+		if s(ln["outcome"]) != "answered" {
+			t.Errorf("other user's question %d: outcome %q, want answered", i, s(ln["outcome"]))
+		}
+		t.Logf("other user's question %d: %v", i, ln["latency"])
+	}
+	ln := opsWaitLog(t, ctx, r, func(ln map[string]any) bool { return s(ln["message"]) == "handled" && s(ln["event_id"]) == huge.EventID })
+	if s(ln["outcome"]) != "answered" {
+		t.Errorf("question on the huge article: outcome %q, want answered", s(ln["outcome"]))
+	}
+	t.Logf("question on the huge article: %v", ln["latency"])
+	k := opsKey{"C0GENERAL", huge.TS}
+	if err := feed.wait(ctx, func() bool { return len(feed.answers(k)) > 0 }); err != nil {
+		t.Fatalf("no answer posted: %v", err)
+	}
+	if c := feed.answers(k)[0]; !opsCites(c, "Quota ledger") {
+		t.Errorf("answer does not cite the huge article: %q", s(c.Params["text"]))
+	}
+}
