@@ -370,7 +370,9 @@ func TestHugeArticleAnsweredOthersUnaffected(t *testing.T) {
 		}
 		t.Logf("other user's question %d: %v", i, ln["latency"])
 	}
-	ln := opsWaitLog(t, ctx, r, func(ln map[string]any) bool { return s(ln["message"]) == "handled" && s(ln["event_id"]) == huge.EventID })
+	ln := opsWaitLog(t, ctx, r, func(ln map[string]any) bool {
+		return s(ln["message"]) == "handled" && s(ln["event_id"]) == huge.EventID
+	})
 	if s(ln["outcome"]) != "answered" {
 		t.Errorf("question on the huge article: outcome %q, want answered", s(ln["outcome"]))
 	}
