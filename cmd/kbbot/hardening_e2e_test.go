@@ -60,7 +60,7 @@ func TestHostileURLNeverReachesSlack(t *testing.T) {
 func TestServerErrorRunLosesNoAnswer(t *testing.T) {
 	emu := opsEmulator(t, slackemu.Options{})
 	bot := opsStart(t, emu, "bot", "LOG_LEVEL=info")
-	ctx := opsCtx(t, 90*time.Second)
+	ctx := opsCtx(t, 120*time.Second)
 	const faults, questions = 20, 20 // each question takes at least one fault while any are left
 	for i := range faults {
 		emu.InjectFault("chat.postMessage", slackemu.Fault{Status: 500, Applied: i%2 == 0})
@@ -103,10 +103,11 @@ func TestServerErrorRunLosesNoAnswer(t *testing.T) {
 	}
 	t.Logf("%d questions, %d 500s (half of them after posting), %d lookups", questions, failed, len(emu.CallsTo("conversations.replies")))
 
-	// An outage: every post fails for a few seconds, then Slack recovers.
-	// The duration is the fault's, not a wait for the bot.
+	// An outage: every post fails for 30 seconds (half the bot's retry
+	// budget), then Slack recovers. The duration is the fault's, not a wait
+	// for the bot.
 	emu.InjectFault("chat.postMessage", slackemu.Fault{Status: 500, Times: -1})
-	outage := time.AfterFunc(4*time.Second, emu.ClearFaults)
+	outage := time.AfterFunc(30*time.Second, emu.ClearFaults)
 	defer outage.Stop()
 	var during []slackemu.Event
 	for i := range 5 {
