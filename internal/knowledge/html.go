@@ -58,213 +58,228 @@ func attr(attrs []html.Attribute, key string) string {
 // sections on h1-h3, script/style/navigation dropped, entities decoded.
 func parseHTML(data []byte) (kb.Article, error) {
 	z := html.NewTokenizer(bytes.NewReader(data))
-	var (
-		art       kb.Article
-		secs      []kb.Section
-		cur       kb.Section
-		buf       strings.Builder // current paragraph
-		text      strings.Builder // current section
-		skip      []atom.Atom     // open elements inside a skipped subtree
-		inTitle   bool
-		title     strings.Builder
-		heading   *strings.Builder
-		headLevel int
-		headID    string
-		lastID    string
-		pre       int
-		firstH1   string
-		stack     []string
-		inLink    int // open <a href> elements
-		paraLink  int // link text in the current paragraph
-		paraAll   int // all text in the current paragraph
-		linkChars int // text of the current section in paragraphs that are mostly links
-		allChars  int // all text in the current section
-	)
-	endPara := func() {
-		// A paragraph (a list item, a table row) that is mostly link text
-		// is navigation: a table of contents, an index entry. Prose with
-		// a few links in it is not.
-		if paraAll > 0 && paraLink*2 >= paraAll {
-			linkChars += paraAll
-		}
-		allChars += paraAll
-		paraLink, paraAll = 0, 0
-		p := buf.String()
-		if pre == 0 {
-			p = strings.Join(strings.Fields(p), " ")
-		} else {
-			p = strings.Trim(p, "\n")
-		}
-		buf.Reset()
-		if strings.TrimSpace(p) == "" {
-			return
-		}
-		if text.Len() > 0 {
-			text.WriteString("\n\n")
-		}
-		if pre == 0 {
-			text.WriteString(strings.Join(SplitLong(p, 600), "\n\n"))
-		} else {
-			text.WriteString(CodeBlock(p))
-		}
-	}
-	flush := func() {
-		endPara()
-		cur.Text = text.String()
-		if allChars > 0 {
-			cur.Links = float64(linkChars) / float64(allChars)
-		}
-		secs = append(secs, cur)
-		text.Reset()
-		linkChars, allChars = 0, 0
-	}
-	// endHeading closes the open heading, if any, and starts its section.
-	endHeading := func() {
-		if heading == nil {
-			return
-		}
-		h := strings.Join(strings.Fields(heading.String()), " ")
-		heading = nil
-		if h == "" {
-			return
-		}
-		if headLevel == 1 && firstH1 == "" {
-			firstH1 = h
-		}
-		flush()
-		lvl := headLevel
-		if lvl > len(stack)+1 {
-			lvl = len(stack) + 1
-		}
-		stack = append(stack[:lvl-1], h)
-		anchor := headID
-		if anchor == "" {
-			anchor = Anchor(h)
-		}
-		cur = kb.Section{Heading: h, Path: append([]string(nil), stack...), Anchor: anchor}
-		lastID = ""
-	}
+	var p htmlParser
 	for {
-		tt := z.Next()
-		switch tt {
+		switch tt := z.Next(); tt {
 		case html.ErrorToken:
-			endHeading() // an unclosed heading at the end is still one
-			flush()
-			art.Title = strings.Join(strings.Fields(title.String()), " ")
-			if art.Title == "" {
-				art.Title = firstH1
-			}
-			art.Sections = secs
-			return art, nil
+			return p.finish(), nil
 		case html.StartTagToken, html.SelfClosingTagToken:
-			tok := z.Token()
-			a := tok.DataAtom
-			void := tt == html.SelfClosingTagToken || isVoid(a)
-			if len(skip) > 0 {
-				// Past maxSkipDepth open elements are not tracked: the
-				// pop below would make badly nested input quadratic.
-				if !void && len(skip) < maxSkipDepth {
-					skip = append(skip, a)
-				}
-				continue
-			}
-			if skipTags[a] || isFurniture(tok.Attr) {
-				if !void {
-					skip = append(skip, a)
-				}
-				continue
-			}
-			if id := attr(tok.Attr, "id"); id != "" && a != atom.A {
-				lastID = id
-			}
-			// A block (a paragraph, another heading) ends a heading left
-			// open: "<h2>Title<p>text" must not make the text a heading.
-			if heading != nil && a == atom.Br {
-				heading.WriteString(" ")
-			}
-			if heading != nil && a != atom.Br && (blockTags[a] || a == atom.Pre || a == atom.H1 || a == atom.H2 || a == atom.H3) {
-				endHeading()
-			}
-			switch a {
-			case atom.Title:
-				inTitle = true
-			case atom.H1, atom.H2, atom.H3:
-				endPara()
-				heading = &strings.Builder{}
-				headLevel = int(a.String()[1] - '0')
-				headID = attr(tok.Attr, "id")
-				if headID == "" {
-					headID = lastID
-				}
-			case atom.Pre:
-				endPara()
-				pre++
-			case atom.A:
-				if !void && attr(tok.Attr, "href") != "" {
-					inLink++
-				}
-			case atom.Img:
-				if alt := attr(tok.Attr, "alt"); alt != "" {
-					writeInline(heading, &buf, " "+alt+" ")
-				}
-			case atom.Td, atom.Th:
-				writeInline(heading, &buf, " ")
-			default:
-				if blockTags[a] && heading == nil {
-					endPara()
-				}
-			}
+			p.start(z.Token(), tt == html.SelfClosingTagToken)
 		case html.EndTagToken:
-			tok := z.Token()
-			a := tok.DataAtom
-			if len(skip) > 0 {
-				// Pop to the matching open element, tolerating bad nesting.
-				for i := len(skip) - 1; i >= 0; i-- {
-					if skip[i] == a {
-						skip = skip[:i]
-						break
-					}
-				}
-				continue
-			}
-			switch a {
-			case atom.Title:
-				inTitle = false
-			case atom.H1, atom.H2, atom.H3:
-				endHeading()
-			case atom.Pre:
-				endPara()
-				if pre > 0 {
-					pre--
-				}
-			case atom.A:
-				if inLink > 0 {
-					inLink--
-				}
-			default:
-				if blockTags[a] && heading == nil {
-					endPara()
-				}
-			}
+			p.end(z.Token().DataAtom)
 		case html.TextToken:
-			if len(skip) > 0 {
-				continue
-			}
-			t := string(z.Text()) // entities decoded by the tokenizer
-			if inTitle {
-				title.WriteString(t)
-				continue
-			}
-			if heading == nil {
-				n := len(strings.TrimSpace(t))
-				paraAll += n
-				if inLink > 0 {
-					paraLink += n
-				}
-			}
-			writeInline(heading, &buf, t)
+			p.text(string(z.Text())) // entities decoded by the tokenizer
 		}
 	}
+}
+
+// htmlParser is parseHTML's state between tokens: the section and paragraph
+// being built, the open heading, skipped furniture and link-text counts.
+type htmlParser struct {
+	secs      []kb.Section
+	cur       kb.Section
+	buf       strings.Builder // current paragraph
+	body      strings.Builder // current section
+	skip      []atom.Atom     // open elements inside a skipped subtree
+	inTitle   bool
+	title     strings.Builder
+	heading   *strings.Builder // the open h1-h3, nil outside one
+	headLevel int
+	headID    string
+	lastID    string
+	pre       int // open <pre> elements
+	firstH1   string
+	stack     []string // the heading path
+	inLink    int      // open <a href> elements
+	paraLink  int      // link text in the current paragraph
+	paraAll   int      // all text in the current paragraph
+	linkChars int      // text of the current section in paragraphs that are mostly links
+	allChars  int      // all text in the current section
+}
+
+// endPara ends the current paragraph. A paragraph (a list item, a table
+// row) that is mostly link text is navigation: a table of contents, an
+// index entry. Prose with a few links in it is not.
+func (p *htmlParser) endPara() {
+	if p.paraAll > 0 && p.paraLink*2 >= p.paraAll {
+		p.linkChars += p.paraAll
+	}
+	p.allChars += p.paraAll
+	p.paraLink, p.paraAll = 0, 0
+	t := p.buf.String()
+	if p.pre == 0 {
+		t = strings.Join(strings.Fields(t), " ")
+	} else {
+		t = strings.Trim(t, "\n")
+	}
+	p.buf.Reset()
+	if strings.TrimSpace(t) == "" {
+		return
+	}
+	if p.body.Len() > 0 {
+		p.body.WriteString("\n\n")
+	}
+	if p.pre == 0 {
+		p.body.WriteString(strings.Join(SplitLong(t, 600), "\n\n"))
+	} else {
+		p.body.WriteString(CodeBlock(t))
+	}
+}
+
+// flush ends the current section.
+func (p *htmlParser) flush() {
+	p.endPara()
+	p.cur.Text = p.body.String()
+	if p.allChars > 0 {
+		p.cur.Links = float64(p.linkChars) / float64(p.allChars)
+	}
+	p.secs = append(p.secs, p.cur)
+	p.body.Reset()
+	p.linkChars, p.allChars = 0, 0
+}
+
+// endHeading closes the open heading, if any, and starts its section.
+func (p *htmlParser) endHeading() {
+	if p.heading == nil {
+		return
+	}
+	h := strings.Join(strings.Fields(p.heading.String()), " ")
+	p.heading = nil
+	if h == "" {
+		return
+	}
+	if p.headLevel == 1 && p.firstH1 == "" {
+		p.firstH1 = h
+	}
+	p.flush()
+	lvl := min(p.headLevel, len(p.stack)+1)
+	p.stack = append(p.stack[:lvl-1], h)
+	anchor := p.headID
+	if anchor == "" {
+		anchor = Anchor(h)
+	}
+	p.cur = kb.Section{Heading: h, Path: append([]string(nil), p.stack...), Anchor: anchor}
+	p.lastID = ""
+}
+
+// finish ends the document: an unclosed heading at the end is still one.
+func (p *htmlParser) finish() kb.Article {
+	p.endHeading()
+	p.flush()
+	art := kb.Article{Title: strings.Join(strings.Fields(p.title.String()), " "), Sections: p.secs}
+	if art.Title == "" {
+		art.Title = p.firstH1
+	}
+	return art
+}
+
+func (p *htmlParser) start(tok html.Token, selfClosing bool) {
+	a := tok.DataAtom
+	void := selfClosing || isVoid(a)
+	if len(p.skip) > 0 {
+		// Past maxSkipDepth open elements are not tracked: the pop in
+		// end would make badly nested input quadratic.
+		if !void && len(p.skip) < maxSkipDepth {
+			p.skip = append(p.skip, a)
+		}
+		return
+	}
+	if skipTags[a] || isFurniture(tok.Attr) {
+		if !void {
+			p.skip = append(p.skip, a)
+		}
+		return
+	}
+	if id := attr(tok.Attr, "id"); id != "" && a != atom.A {
+		p.lastID = id
+	}
+	// A block (a paragraph, another heading) ends a heading left open:
+	// "<h2>Title<p>text" must not make the text a heading.
+	if p.heading != nil && a == atom.Br {
+		p.heading.WriteString(" ")
+	}
+	if p.heading != nil && a != atom.Br && (blockTags[a] || a == atom.Pre || a == atom.H1 || a == atom.H2 || a == atom.H3) {
+		p.endHeading()
+	}
+	switch a {
+	case atom.Title:
+		p.inTitle = true
+	case atom.H1, atom.H2, atom.H3:
+		p.endPara()
+		p.heading = &strings.Builder{}
+		p.headLevel = int(a.String()[1] - '0')
+		p.headID = attr(tok.Attr, "id")
+		if p.headID == "" {
+			p.headID = p.lastID
+		}
+	case atom.Pre:
+		p.endPara()
+		p.pre++
+	case atom.A:
+		if !void && attr(tok.Attr, "href") != "" {
+			p.inLink++
+		}
+	case atom.Img:
+		if alt := attr(tok.Attr, "alt"); alt != "" {
+			writeInline(p.heading, &p.buf, " "+alt+" ")
+		}
+	case atom.Td, atom.Th:
+		writeInline(p.heading, &p.buf, " ")
+	default:
+		if blockTags[a] && p.heading == nil {
+			p.endPara()
+		}
+	}
+}
+
+func (p *htmlParser) end(a atom.Atom) {
+	if len(p.skip) > 0 {
+		// Pop to the matching open element, tolerating bad nesting.
+		for i := len(p.skip) - 1; i >= 0; i-- {
+			if p.skip[i] == a {
+				p.skip = p.skip[:i]
+				break
+			}
+		}
+		return
+	}
+	switch a {
+	case atom.Title:
+		p.inTitle = false
+	case atom.H1, atom.H2, atom.H3:
+		p.endHeading()
+	case atom.Pre:
+		p.endPara()
+		if p.pre > 0 {
+			p.pre--
+		}
+	case atom.A:
+		if p.inLink > 0 {
+			p.inLink--
+		}
+	default:
+		if blockTags[a] && p.heading == nil {
+			p.endPara()
+		}
+	}
+}
+
+func (p *htmlParser) text(t string) {
+	if len(p.skip) > 0 {
+		return
+	}
+	if p.inTitle {
+		p.title.WriteString(t)
+		return
+	}
+	if p.heading == nil {
+		n := len(strings.TrimSpace(t))
+		p.paraAll += n
+		if p.inLink > 0 {
+			p.paraLink += n
+		}
+	}
+	writeInline(p.heading, &p.buf, t)
 }
 
 func writeInline(heading *strings.Builder, buf *strings.Builder, s string) {
