@@ -86,174 +86,207 @@ func (w *Watcher) Run(ctx context.Context) error {
 		return errors.New("watch: no folder")
 	}
 
-	poll := w.opts.PollInterval
-	var t *tree
+	r := &watchRun{w: w, ctx: ctx, poll: w.opts.PollInterval, done: make(chan error, 1)}
 	if !w.opts.NoEvents {
-		var err error
-		t, err = newTree(w.dir, w.opts.Match, w.log)
+		t, err := newTree(w.dir, w.opts.Match, w.log)
 		if err != nil {
-			if poll <= 0 {
-				poll = fallbackPoll
+			if r.poll <= 0 {
+				r.poll = fallbackPoll
 			}
-			w.log.Warn().Err(err).Dur("poll_interval", poll).Msg("file events unavailable; checking the folder periodically instead")
+			w.log.Warn().Err(err).Dur("poll_interval", r.poll).Msg("file events unavailable; checking the folder periodically instead")
 		} else {
+			r.t = t
 			defer t.close()
 		}
 	}
 	var events <-chan fsnotify.Event
 	var errs <-chan error
-	if t != nil {
-		events, errs = t.fsw.Events, t.fsw.Errors
+	if r.t != nil {
+		events, errs = r.t.fsw.Events, r.t.fsw.Errors
 	}
-	if t == nil && poll <= 0 {
+	if r.t == nil && r.poll <= 0 {
 		w.log.Info().Msg("file events and periodic check both off; not watching")
 		close(w.started)
 		<-ctx.Done()
 		return nil
 	}
+	if r.poll > 0 {
+		r.startPolling(r.poll)
+	}
+	defer r.stopPolling()
 
-	var (
-		ticker *time.Ticker
-		tick   <-chan time.Time // nil while the periodic check is off
-		last   fingerprint      // of the folder when last checked or reindexed
-	)
-	startPolling := func(d time.Duration) {
-		ticker = time.NewTicker(d)
-		tick = ticker.C
-		last = w.fingerprint()
-	}
-	defer func() {
-		if ticker != nil {
-			ticker.Stop()
-		}
-	}()
-	if poll > 0 {
-		startPolling(poll)
-	}
-	// degraded is called when some folder cannot be watched (typically
-	// fs.inotify.max_user_watches reached): changes there are left to the
-	// periodic check, which is turned on if it was off.
-	degraded := func(err error) {
-		if err == nil {
-			return
-		}
-		if tick == nil {
-			poll = fallbackPoll
-			startPolling(poll)
-		}
-		w.log.Warn().Err(err).Dur("poll_interval", poll).Msg("cannot watch every folder; relying on the periodic check there")
-	}
-
-	w.log.Info().Bool("events", t != nil).Dur("poll_interval", poll).Dur("debounce", w.opts.Debounce).Msg("watching the knowledge folder")
+	w.log.Info().Bool("events", r.t != nil).Dur("poll_interval", r.poll).Dur("debounce", w.opts.Debounce).Msg("watching the knowledge folder")
 	close(w.started)
 
-	var (
-		debounce = time.NewTimer(time.Hour)
-		dirty    bool      // a change not yet handed to a reindex
-		first    time.Time // when the dirty burst began
-		why      string    // the first change of the burst, for the log
-		changes  int       // changes in the burst
-		running  bool      // a reindex is in progress
-		pending  bool      // another is due when it ends
-		done     = make(chan error, 1)
-	)
-	debounce.Stop()
-	defer debounce.Stop()
-
-	changed := func(reason string) {
-		now := time.Now()
-		if !dirty {
-			dirty, first, why, changes = true, now, reason, 0
-		}
-		changes++
-		wait := w.opts.Debounce
-		if left := first.Add(maxDelayFactor * w.opts.Debounce).Sub(now); left < wait {
-			wait = max(left, 0)
-		}
-		debounce.Reset(wait)
-	}
-	start := func() {
-		if tick != nil {
-			// Taken before reading, so a change made during the
-			// reindex still differs at the next check.
-			last = w.fingerprint()
-		}
-		running = true
-		go func() { done <- w.reindex(ctx) }()
-	}
-
+	r.debounce = time.NewTimer(time.Hour)
+	r.debounce.Stop()
+	defer r.debounce.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			if running {
-				<-done
+			if r.running {
+				<-r.done
 			}
 			return nil
-
 		case ev, ok := <-events:
 			if !ok {
 				events = nil
 				continue
 			}
-			counts, err := t.handle(ev)
-			degraded(err)
-			if counts {
-				w.log.Debug().Str("event", ev.String()).Msg("change")
-				changed(ev.Name)
-			}
-
+			r.event(ev)
 		case err, ok := <-errs:
 			if !ok {
 				errs = nil
 				continue
 			}
-			if errors.Is(err, fsnotify.ErrEventOverflow) {
-				// Events were lost: re-read the tree and reindex,
-				// which finds whatever they were about.
-				w.log.Warn().Err(err).Msg("file events overflowed; rescanning")
-				degraded(t.rewatch())
-				changed("event overflow")
-				continue
-			}
-			w.log.Warn().Err(err).Msg("file watch error")
-
-		case <-tick:
-			if fp := w.fingerprint(); fp != last {
-				if t != nil {
-					// An event may have been missed where a new
-					// subfolder appeared; set the watches again.
-					degraded(t.rewatch())
-				}
-				last = fp
-				changed("periodic check")
-			}
-
-		case <-debounce.C:
-			dirty = false
-			w.log.Info().Str("first_change", why).Int("changes", changes).Dur("after", time.Since(first).Round(time.Millisecond)).Msg("knowledge folder changed; reindexing")
-			if running {
-				pending = true
-				continue
-			}
-			start()
-
-		case err := <-done:
-			running = false
-			switch {
-			case err == nil:
-			case ctx.Err() != nil:
-				// Shutting down: the caller stopped waiting.
-			default:
-				w.log.Error().Err(err).Msg("automatic reindex failed; the previous index stays in use")
-				// Try again at the next periodic check even if
-				// nothing else changes.
-				last = fingerprint{}
-			}
-			if pending {
-				pending = false
-				start()
-			}
+			r.watchError(err)
+		case <-r.tick:
+			r.check()
+		case <-r.debounce.C:
+			r.due()
+		case err := <-r.done:
+			r.finished(err)
 		}
+	}
+}
+
+// watchRun is the state of one Run: the periodic check, the burst of changes
+// being debounced, and the reindex in progress. Its methods are the
+// transitions; only Run's goroutine calls them.
+type watchRun struct {
+	w   *Watcher
+	ctx context.Context
+	t   *tree // nil without file events
+
+	poll   time.Duration
+	ticker *time.Ticker
+	tick   <-chan time.Time // nil while the periodic check is off
+	last   fingerprint      // of the folder when last checked or reindexed
+
+	debounce *time.Timer
+	dirty    bool      // a change not yet handed to a reindex
+	first    time.Time // when the dirty burst began
+	why      string    // the first change of the burst, for the log
+	changes  int       // changes in the burst
+	running  bool      // a reindex is in progress
+	pending  bool      // another is due when it ends
+	done     chan error
+}
+
+func (r *watchRun) startPolling(d time.Duration) {
+	r.ticker = time.NewTicker(d)
+	r.tick = r.ticker.C
+	r.last = r.w.fingerprint()
+}
+
+func (r *watchRun) stopPolling() {
+	if r.ticker != nil {
+		r.ticker.Stop()
+	}
+}
+
+// degraded is called when some folder cannot be watched (typically
+// fs.inotify.max_user_watches reached): changes there are left to the
+// periodic check, which is turned on if it was off.
+func (r *watchRun) degraded(err error) {
+	if err == nil {
+		return
+	}
+	if r.tick == nil {
+		r.poll = fallbackPoll
+		r.startPolling(r.poll)
+	}
+	r.w.log.Warn().Err(err).Dur("poll_interval", r.poll).Msg("cannot watch every folder; relying on the periodic check there")
+}
+
+// changed notes a change and (re)arms the debounce, which fires Debounce
+// after the last change but never more than maxDelayFactor x Debounce
+// after the first of a burst.
+func (r *watchRun) changed(reason string) {
+	now := time.Now()
+	if !r.dirty {
+		r.dirty, r.first, r.why, r.changes = true, now, reason, 0
+	}
+	r.changes++
+	wait := r.w.opts.Debounce
+	if left := r.first.Add(maxDelayFactor * r.w.opts.Debounce).Sub(now); left < wait {
+		wait = max(left, 0)
+	}
+	r.debounce.Reset(wait)
+}
+
+func (r *watchRun) start() {
+	if r.tick != nil {
+		// Taken before reading, so a change made during the reindex
+		// still differs at the next check.
+		r.last = r.w.fingerprint()
+	}
+	r.running = true
+	go func() { r.done <- r.w.reindex(r.ctx) }()
+}
+
+func (r *watchRun) event(ev fsnotify.Event) {
+	counts, err := r.t.handle(ev)
+	r.degraded(err)
+	if counts {
+		r.w.log.Debug().Str("event", ev.String()).Msg("change")
+		r.changed(ev.Name)
+	}
+}
+
+func (r *watchRun) watchError(err error) {
+	if errors.Is(err, fsnotify.ErrEventOverflow) {
+		// Events were lost: re-read the tree and reindex, which finds
+		// whatever they were about.
+		r.w.log.Warn().Err(err).Msg("file events overflowed; rescanning")
+		r.degraded(r.t.rewatch())
+		r.changed("event overflow")
+		return
+	}
+	r.w.log.Warn().Err(err).Msg("file watch error")
+}
+
+// check is the periodic check.
+func (r *watchRun) check() {
+	fp := r.w.fingerprint()
+	if fp == r.last {
+		return
+	}
+	if r.t != nil {
+		// An event may have been missed where a new subfolder
+		// appeared; set the watches again.
+		r.degraded(r.t.rewatch())
+	}
+	r.last = fp
+	r.changed("periodic check")
+}
+
+// due: the burst has settled; reindex now, or after the running one.
+func (r *watchRun) due() {
+	r.dirty = false
+	r.w.log.Info().Str("first_change", r.why).Int("changes", r.changes).Dur("after", time.Since(r.first).Round(time.Millisecond)).Msg("knowledge folder changed; reindexing")
+	if r.running {
+		r.pending = true
+		return
+	}
+	r.start()
+}
+
+func (r *watchRun) finished(err error) {
+	r.running = false
+	switch {
+	case err == nil:
+	case r.ctx.Err() != nil:
+		// Shutting down: the caller stopped waiting.
+	default:
+		r.w.log.Error().Err(err).Msg("automatic reindex failed; the previous index stays in use")
+		// Try again at the next periodic check even if nothing else
+		// changes.
+		r.last = fingerprint{}
+	}
+	if r.pending {
+		r.pending = false
+		r.start()
 	}
 }
 
