@@ -89,12 +89,12 @@ type htmlParser struct {
 	lastID    string
 	pre       int // open <pre> elements
 	firstH1   string
-	stack     []string // the heading path
-	inLink    int      // open <a href> elements
-	paraLink  int      // link text in the current paragraph
-	paraAll   int      // all text in the current paragraph
-	linkChars int      // text of the current section in paragraphs that are mostly links
-	allChars  int      // all text in the current section
+	path      headingPath
+	inLink    int // open <a href> elements
+	paraLink  int // link text in the current paragraph
+	paraAll   int // all text in the current paragraph
+	linkChars int // text of the current section in paragraphs that are mostly links
+	allChars  int // all text in the current section
 }
 
 // endPara ends the current paragraph. A paragraph (a list item, a table
@@ -152,13 +152,11 @@ func (p *htmlParser) endHeading() {
 		p.firstH1 = h
 	}
 	p.flush()
-	lvl := min(p.headLevel, len(p.stack)+1)
-	p.stack = append(p.stack[:lvl-1], h)
 	anchor := p.headID
 	if anchor == "" {
 		anchor = Anchor(h)
 	}
-	p.cur = kb.Section{Heading: h, Path: append([]string(nil), p.stack...), Anchor: anchor}
+	p.cur = kb.Section{Heading: h, Path: p.path.push(p.headLevel, h), Anchor: anchor}
 	p.lastID = ""
 }
 

@@ -266,3 +266,35 @@ func lastPara(s string) string {
 	ps := strings.Split(s, "\n\n")
 	return ps[len(ps)-1]
 }
+
+// Headings nest by level, compared: sibling "##" sections (no "#" above
+// them, as most articles are written) each have a one-step path, and a
+// "###" sits under the "##" before it. Each path feeds the heading field
+// of its passages, so a first section's heading must not leak into all
+// the others.
+func TestHeadingPaths(t *testing.T) {
+	docs := map[string]string{
+		"a.md":   "---\ntitle: T\n---\n\n## First\n\nOne.\n\n## Second\n\nTwo.\n\n### Deeper\n\nThree.\n\n## Third\n\nFour.\n",
+		"a.html": "<html><head><title>T</title></head><body><h2>First</h2><p>One.</p><h2>Second</h2><p>Two.</p><h3>Deeper</h3><p>Three.</p><h2>Third</h2><p>Four.</p></body></html>",
+	}
+	want := map[string]string{"First": "First", "Second": "Second", "Deeper": "Second > Deeper", "Third": "Third"}
+	for name, doc := range docs {
+		a, err := Parse(name, []byte(doc))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		n := 0
+		for _, s := range a.Sections {
+			if s.Heading == "" {
+				continue
+			}
+			n++
+			if got := strings.Join(s.Path, " > "); got != want[s.Heading] {
+				t.Errorf("%s: section %q path %q, want %q", name, s.Heading, got, want[s.Heading])
+			}
+		}
+		if n != len(want) {
+			t.Errorf("%s: %d headed sections, want %d", name, n, len(want))
+		}
+	}
+}

@@ -159,11 +159,11 @@ func parseMarkdown(data []byte) (kb.Article, error) {
 	}
 	doc := md.Parser().Parse(text.NewReader(body))
 	var (
-		secs  []kb.Section
-		cur   kb.Section
-		stack []string // heading path by level
-		buf   strings.Builder
-		h1    string
+		secs []kb.Section
+		cur  kb.Section
+		path headingPath
+		buf  strings.Builder
+		h1   string
 	)
 	flush := func() {
 		cur.Text = strings.TrimSpace(buf.String())
@@ -177,12 +177,7 @@ func parseMarkdown(data []byte) (kb.Article, error) {
 				h1 = title
 			}
 			flush()
-			lvl := h.Level
-			if lvl > len(stack)+1 {
-				lvl = len(stack) + 1
-			}
-			stack = append(stack[:lvl-1], title)
-			cur = kb.Section{Heading: title, Path: append([]string(nil), stack...), Anchor: Anchor(title)}
+			cur = kb.Section{Heading: title, Path: path.push(h.Level, title), Anchor: Anchor(title)}
 			continue
 		}
 		blockText(&buf, n, body)
