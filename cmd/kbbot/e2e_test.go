@@ -194,8 +194,15 @@ func modeEnv(emu *slackemu.Server, mode string) []string {
 // and then points the emulator's request URL at it.
 func startBot(t testing.TB, emu *slackemu.Server, env []string) *botProc {
 	t.Helper()
+	return startBotWithin(t, emu, env, 30*time.Second)
+}
+
+// startBotWithin is startBot for a bot that may take up to d to open its
+// index (the scale benchmark's largest knowledge bases).
+func startBotWithin(t testing.TB, emu *slackemu.Server, env []string, d time.Duration) *botProc {
+	t.Helper()
 	p := launch(t, env)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	connected := make(chan error, 1)
 	if slices.Contains(env, "SLACK_MODE=http") {

@@ -173,6 +173,7 @@ func scaleRun(b *testing.B, pool []scaleSection, n int) scalePoint {
 		b.Fatal(err)
 	}
 	p.incremental, _ = run("index", "--changed")
+	b.Logf("%d articles: full index %v (peak RSS %.0f MB), %.0f MB on disk, one file changed %v", n, p.index.Round(time.Millisecond), p.indexRSS, p.diskMB, p.incremental.Round(time.Millisecond))
 
 	// Search latency, in process, on the index just built.
 	cfg, err := config.Load(func(k string) string {
@@ -209,9 +210,10 @@ func scaleRun(b *testing.B, pool []scaleSection, n int) scalePoint {
 	p.answered = float64(answered) / float64(len(lat))
 	lib.Close()
 	p.p50, p.p99 = percentile(lat, 50), percentile(lat, 99)
+	b.Logf("%d articles: search p50 %v p99 %v, %.0f%% answered", n, p.p50, p.p99, 100*p.answered)
 
 	// Peak RSS of kbbot serve answering the same questions over Slack.
-	bot := startBot(b, emu, env)
+	bot := startBotWithin(b, emu, env, 10*time.Minute)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	for i, q := range questions {
