@@ -386,3 +386,36 @@ func TestHugeArticleAnsweredOthersUnaffected(t *testing.T) {
 		t.Errorf("answer does not cite the huge article: %q", s(c.Params["text"]))
 	}
 }
+
+// TestSymlinksOutOfTheFolderNeverReachSlack: a knowledge folder carrying
+// links that leave it (a synced repository can) to a secrets file is
+// served without them: asking for the file's words gets "I don't know" and
+// nothing posted holds its content.
+func TestSymlinksOutOfTheFolderNeverReachSlack(t *testing.T) {
+	emu := opsEmulator(t, slackemu.Options{})
+	kdir := opsKnowledge(t)
+	const secret = "xoxb-zanzibar-leaked-0123456789"
+	outside := filepath.Join(filepath.Dir(kdir), "app.env")
+	opsWrite(t, outside, "Zanzibar deployment credentials: SLACK_BOT_TOKEN="+secret+"\n")
+	for _, name := range []string{"notes.txt", "users.md"} {
+		if err := os.Symlink(outside, filepath.Join(kdir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := opsStart(t, emu, "bot", "KNOWLEDGE_DIR="+kdir, "LOG_LEVEL=info")
+	ctx := opsCtx(t, 60*time.Second)
+	feed := opsWatch(t, emu)
+	c := opsAsk(t, ctx, emu, feed, "what are the zanzibar deployment credentials")
+	if opsCited(c) != "" {
+		t.Errorf("answered from a file outside the folder: %q", s(c.Params["text"]))
+	}
+	for _, call := range emu.Calls() {
+		raw, _ := json.Marshal(call.Params)
+		if strings.Contains(string(raw), secret) {
+			t.Fatalf("%s carried the linked file's secret: %s", call.Method, raw)
+		}
+	}
+	if strings.Contains(r.logs.String(), secret) {
+		t.Errorf("the log holds the linked file's secret")
+	}
+}
