@@ -23,6 +23,24 @@ func (p Policy) keeps(channelType string) bool {
 	return p.DMs || (channelType != "im" && channelType != "mpim")
 }
 
+// text is what may be kept of a question's text.
+func (p Policy) text(question string) string {
+	if !p.QuestionText {
+		return ""
+	}
+	return question
+}
+
+// pathsColumns are a record's articles as stored: the first, and all of
+// them as a JSON list.
+func pathsColumns(paths []string) (top, all string) {
+	if len(paths) > 0 {
+		top = paths[0]
+	}
+	b, _ := json.Marshal(nonNil(paths))
+	return top, string(b)
+}
+
 func millis(t time.Time) int64 { return t.UnixMilli() }
 
 func newID() string {
@@ -45,10 +63,7 @@ func (d *DB) WriteQuestions(ctx context.Context, p Policy, recs []kb.QuestionRec
 			if !p.keeps(r.ChannelType) {
 				continue
 			}
-			text := r.Question
-			if !p.QuestionText {
-				text = ""
-			}
+			text := p.text(r.Question)
 			var top string
 			var score float64
 			if len(r.Results) > 0 {
@@ -80,17 +95,10 @@ func (d *DB) WriteFeedback(ctx context.Context, p Policy, recs []kb.FeedbackReco
 			if !p.keeps(r.ChannelType) {
 				continue
 			}
-			text := r.Question
-			if !p.QuestionText {
-				text = ""
-			}
-			var top string
-			if len(r.Paths) > 0 {
-				top = r.Paths[0]
-			}
-			paths, _ := json.Marshal(nonNil(r.Paths))
+			text := p.text(r.Question)
+			top, paths := pathsColumns(r.Paths)
 			if _, err := stmt.ExecContext(ctx, r.Answer, r.User, r.Rating, r.ChannelType, text, Terms(r.Question),
-				top, string(paths), millis(r.At)); err != nil {
+				top, paths, millis(r.At)); err != nil {
 				return err
 			}
 		}
@@ -112,18 +120,11 @@ func (d *DB) WriteHandovers(ctx context.Context, p Policy, recs []kb.HandoverRec
 			if !p.keeps(r.ChannelType) {
 				continue
 			}
-			text := r.Question
-			if !p.QuestionText {
-				text = ""
-			}
-			var top string
-			if len(r.Paths) > 0 {
-				top = r.Paths[0]
-			}
-			paths, _ := json.Marshal(nonNil(r.Paths))
+			text := p.text(r.Question)
+			top, paths := pathsColumns(r.Paths)
 			experts, _ := json.Marshal(nonNil(r.Experts))
 			if _, err := stmt.ExecContext(ctx, newID(), millis(r.At), r.ChannelType, r.User, text, Terms(r.Question),
-				top, string(paths), string(experts)); err != nil {
+				top, paths, string(experts)); err != nil {
 				return err
 			}
 		}
