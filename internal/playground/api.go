@@ -315,9 +315,8 @@ func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad request: "+err.Error())
 		return
 	}
-	m, ok := s.emu.Message(req.Channel, req.TS)
-	if !ok || m.Deleted || !s.visible(&m) {
-		writeError(w, http.StatusNotFound, "That message is gone.")
+	m, ok := s.shownMessage(w, req.Channel, req.TS)
+	if !ok {
 		return
 	}
 	if _, err := s.emu.ClickButton(s.opts.User, req.Channel, m, req.ActionID, ""); err != nil {
@@ -325,6 +324,17 @@ func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+}
+
+// shownMessage is the message at channel and ts if the user can still
+// see it; otherwise it answers 404 and reports false.
+func (s *Server) shownMessage(w http.ResponseWriter, channel, ts string) (slackemu.Message, bool) {
+	m, ok := s.emu.Message(channel, ts)
+	if !ok || m.Deleted || !s.visible(&m) {
+		writeError(w, http.StatusNotFound, "That message is gone.")
+		return slackemu.Message{}, false
+	}
+	return m, true
 }
 
 // shortcutRequest is "Ask kbbot" picked in a message's menu.
@@ -341,9 +351,8 @@ func (s *Server) handleShortcut(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad request: "+err.Error())
 		return
 	}
-	m, ok := s.emu.Message(req.Channel, req.TS)
-	if !ok || m.Deleted || !s.visible(&m) {
-		writeError(w, http.StatusNotFound, "That message is gone.")
+	m, ok := s.shownMessage(w, req.Channel, req.TS)
+	if !ok {
 		return
 	}
 	if _, err := s.emu.MessageShortcut(s.opts.User, m, s.opts.ShortcutCallbackID); err != nil {
