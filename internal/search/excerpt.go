@@ -20,6 +20,105 @@ type unit struct {
 	terms []string // distinct matched terms
 }
 
+// window is one passage cut into sentences, with the question's words each
+// sentence holds, ready to find the run of sentences that answers.
+type window struct {
+	units     []unit
+	first     int // units before first are the previous passage's last paragraph
+	weights   map[string]float64
+	headTerms []string // question words in the heading path (section openings only)
+	max       int
+}
+
+// newWindow splits a passage (and the last paragraph of the one before it
+// in the same section, which only lends a dependent first sentence the
+// sentence it leans on) into units and marks their question words.
+func (ix *Index) newWindow(text, before string, weights map[string]float64, heading []string, max int) *window {
+	w := &window{weights: weights, max: max}
+	split := func(text string) {
+		for pi, para := range strings.Split(text, "\n\n") {
+			if code, ok := knowledge.IsCodeBlock(para); ok {
+				w.units = append(w.units, unit{text: code, code: true, para: pi})
+				continue
+			}
+			para = strings.Join(strings.Fields(para), " ")
+			for _, sp := range knowledge.Sentences(para) {
+				if s := strings.TrimSpace(para[sp[0]:sp[1]]); s != "" {
+					w.units = append(w.units, unit{text: s, para: pi})
+				}
+			}
+		}
+	}
+	if before != "" {
+		if i := strings.LastIndex(before, "\n\n"); i >= 0 {
+			before = before[i+2:]
+		}
+		split(before)
+	}
+	w.first = len(w.units)
+	split(text)
+	for i := w.first; i < len(w.units); i++ { // the sentences before are never scored
+		u := &w.units[i]
+		ix.words.each(u.text, func(_, _ int, t string) {
+			if weights[t] > 0 && !slices.Contains(u.terms, t) {
+				u.terms = append(u.terms, t)
+			}
+		})
+	}
+	for _, h := range heading {
+		ix.words.each(h, func(_, _ int, t string) {
+			if weights[t] > 0 && !slices.Contains(w.headTerms, t) {
+				w.headTerms = append(w.headTerms, t)
+			}
+		})
+	}
+	return w
+}
+
+// score is the IDF weight of the distinct question words in units[lo:hi]
+// (and the heading's, for a run that opens the section).
+func (w *window) score(lo, hi int) float64 {
+	seen := map[string]bool{}
+	sc := 0.0
+	add := func(ts []string) {
+		for _, t := range ts {
+			if !seen[t] {
+				seen[t] = true
+				sc += w.weights[t]
+			}
+		}
+	}
+	if lo == w.first {
+		add(w.headTerms)
+	}
+	for _, u := range w.units[lo:hi] {
+		add(u.terms)
+	}
+	return sc
+}
+
+func (w *window) size(lo, hi int) int {
+	n := hi - lo - 1
+	for _, u := range w.units[lo:hi] {
+		n += len(u.text)
+	}
+	return n
+}
+
+// best is the run of sentences that fits with the most weight; the
+// earliest wins a tie.
+func (w *window) best() (lo, hi int, score float64) {
+	lo, hi, score = w.first, w.first+1, -1.0
+	for l := w.first; l < len(w.units); l++ {
+		for h := l + 1; h <= len(w.units) && (h == l+1 || w.size(l, h) <= w.max); h++ {
+			if sc := w.score(l, h); sc > score+1e-9 {
+				lo, hi, score = l, h, sc
+			}
+		}
+	}
+	return lo, hi, score
+}
+
 // excerpt cuts a short passage of at most max bytes where the question's
 // words weigh most: the run of whole sentences whose distinct matched words
 // carry the most IDF weight (the heading's words count for the section's
@@ -27,98 +126,24 @@ type unit struct {
 // fits, never starting on a sentence that depends on the one before when
 // that one fits. Matched words are marked.
 func (ix *Index) excerpt(text, before string, weights map[string]float64, heading []string, max int) kb.Excerpt {
-	var units []unit
-	split := func(text string) {
-		for pi, para := range strings.Split(text, "\n\n") {
-			if code, ok := knowledge.IsCodeBlock(para); ok {
-				units = append(units, unit{text: code, code: true, para: pi})
-				continue
-			}
-			para = strings.Join(strings.Fields(para), " ")
-			for _, sp := range knowledge.Sentences(para) {
-				if s := strings.TrimSpace(para[sp[0]:sp[1]]); s != "" {
-					units = append(units, unit{text: s, para: pi})
-				}
-			}
-		}
-	}
-	// The passage before, in the same section, only lends the sentence a
-	// dependent first sentence leans on: passages split long sections.
-	if before != "" {
-		if i := strings.LastIndex(before, "\n\n"); i >= 0 {
-			before = before[i+2:]
-		}
-		split(before)
-	}
-	first := len(units)
-	split(text)
-	if len(units) == first {
+	w := ix.newWindow(text, before, weights, heading, max)
+	if len(w.units) == w.first {
 		return nil
 	}
-	for i := first; i < len(units); i++ { // the sentences before are never scored
-		u := &units[i]
-		ix.words.each(u.text, func(_, _ int, t string) {
-			if weights[t] > 0 && !slices.Contains(u.terms, t) {
-				u.terms = append(u.terms, t)
-			}
-		})
-	}
-	var headTerms []string
-	for _, h := range heading {
-		ix.words.each(h, func(_, _ int, t string) {
-			if weights[t] > 0 && !slices.Contains(headTerms, t) {
-				headTerms = append(headTerms, t)
-			}
-		})
-	}
-	score := func(lo, hi int) float64 {
-		seen := map[string]bool{}
-		sc := 0.0
-		add := func(ts []string) {
-			for _, t := range ts {
-				if !seen[t] {
-					seen[t] = true
-					sc += weights[t]
-				}
-			}
-		}
-		if lo == first {
-			add(headTerms)
-		}
-		for _, u := range units[lo:hi] {
-			add(u.terms)
-		}
-		return sc
-	}
-	size := func(lo, hi int) int {
-		n := hi - lo - 1
-		for _, u := range units[lo:hi] {
-			n += len(u.text)
-		}
-		return n
-	}
-	// The best window that fits; the earliest wins a tie.
-	bestLo, bestHi, best := first, first+1, -1.0
-	for lo := first; lo < len(units); lo++ {
-		for hi := lo + 1; hi <= len(units) && (hi == lo+1 || size(lo, hi) <= max); hi++ {
-			if sc := score(lo, hi); sc > best+1e-9 {
-				bestLo, bestHi, best = lo, hi, sc
-			}
-		}
-	}
-	lo, hi := bestLo, bestHi
+	lo, hi, best := w.best()
+	units := w.units
 	// Trim sentences at the end that add nothing, then grow: an excerpt
 	// should not start mid-thought, and an answer usually continues.
-	for hi-1 > lo && score(lo, hi-1) >= best-1e-9 {
+	for hi-1 > lo && w.score(lo, hi-1) >= best-1e-9 {
 		hi--
 	}
-	for lo > 0 && knowledge.StartsDependent(units[lo].text) && size(lo-1, hi) <= max {
+	for lo > 0 && knowledge.StartsDependent(units[lo].text) && w.size(lo-1, hi) <= max {
 		lo--
 	}
-	for hi < len(units) && size(lo, hi+1) <= max {
+	for hi < len(units) && w.size(lo, hi+1) <= max {
 		hi++
 	}
-	for lo > first && size(lo-1, hi) <= max {
+	for lo > w.first && w.size(lo-1, hi) <= max {
 		lo--
 	}
 	if hi == lo+1 && len(units[lo].text) > max {

@@ -261,13 +261,18 @@ func hub(own float64, s Settings) float64 {
 // and tags are the same for all of them, so only the passage's own text and
 // headings count: with the title included, every passage of an article about
 // "SQL injection" would saturate on those words and a stray match elsewhere
-// would decide. An article's lead (the text before its first heading)
+// would decide. The heading path weighs ChoiceHeading times a body word:
+// knowledge articles and manuals name a section for the question it
+// answers ("Why do stateless services scale more easily?"), while a body
+// may use the same words in passing. An article's lead (the text before its first heading)
 // summarises what the sections explain; when there are sections, it is
 // weighted by LeadWeight so the section that explains wins.
 func (ix *Index) choice(st *artStats, p int, qs []qterm, s Settings) float64 {
 	ps := &st.passages[p]
 	var none bag
-	sc := ix.bm25fOf([nFields]*bag{&ps.body, &ps.heading, &none, &none}, &ix.avgLen, qs, s)
+	cs := s
+	cs.HeadingBoost = s.ChoiceHeading
+	sc := ix.bm25fOf([nFields]*bag{&ps.body, &ps.heading, &none, &none}, &ix.avgLen, qs, cs)
 	if ps.lead && len(st.passages) > 1 {
 		sc *= s.LeadWeight
 	}

@@ -52,6 +52,7 @@ type Settings struct {
 	DominantShare      float64 `json:"dominant_share"`       // the top article dominates when the next scores below this share of it...
 	ExtraPassageShare  float64 `json:"extra_passage_share"`  // ...and then its other passages scoring this share of its best are shown too
 	RareCandidates     bool    `json:"rare_candidates"`      // also fetch candidates for the rarest question word alone
+	ChoiceHeading      float64 `json:"choice_heading"`       // weight of a passage's heading path when choosing which of an article's passages to show (README: ch3)
 }
 
 // DefaultSettings are what kbbot ships with.
@@ -83,6 +84,7 @@ var DefaultSettings = Settings{
 	DominantShare:      0.5,
 	ExtraPassageShare:  0.5,
 	RareCandidates:     true,
+	ChoiceHeading:      3,
 }
 
 // indexKey hashes the settings that shape the index itself (not the query).

@@ -75,8 +75,8 @@ func TestTune(t *testing.T) {
 	t.Log(head + "        mean")
 	for _, v := range variants {
 		line := fmt.Sprintf("%-16s", v.name)
-		var sum float64
-		var n int
+		var sum, asum float64
+		var n, an int
 		for _, c := range tuneSets {
 			key := c.dir + v.s.indexKey()
 			ix := built[key]
@@ -101,6 +101,9 @@ func TestTune(t *testing.T) {
 			a1 := fmt.Sprintf("%.2f", m.Answer1)
 			if m.Answer1 == 0 && !strings.Contains(name, "kb") && !strings.Contains(name, "seed") {
 				a1 = "  -"
+			} else {
+				asum += m.Answer1
+				an++
 			}
 			h1 := fmt.Sprintf("%.2f", m.Hit1)
 			if strings.HasPrefix(name, "kb-dev") {
@@ -120,7 +123,7 @@ func TestTune(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("%s  h1 %.3f", line, sum/float64(n))
+		t.Logf("%s  h1 %.3f a1 %.3f", line, sum/float64(n), asum/float64(max(an, 1)))
 	}
 }
 
@@ -152,6 +155,10 @@ func tuneVariants() []namedSettings {
 		return out
 	}
 	return append(out, []namedSettings{
+		v("ch1", func(s *Settings) { s.ChoiceHeading = 1 }),
+		v("ch2", func(s *Settings) { s.ChoiceHeading = 2 }),
+		v("ch3", func(s *Settings) { s.ChoiceHeading = 3 }),
+		v("ch5", func(s *Settings) { s.ChoiceHeading = 5 }),
 		v("pcov0", func(s *Settings) { s.MinPassageCoverage = 0 }),
 		v("pcov3", func(s *Settings) { s.MinPassageCoverage = 0.3 }),
 		v("k1_2", func(s *Settings) { s.K1 = 2 }),
