@@ -29,6 +29,20 @@ var blockTags = map[atom.Atom]bool{
 	atom.Caption: true, atom.Td: false, atom.Th: false,
 }
 
+// admonitions are class words of a boxed aside within a section (DocBook
+// and Sphinx write <div class="note"><h3>Note</h3>...): its title is a
+// label for the box, not a heading that starts a new section.
+var admonitions = map[string]bool{"note": true, "tip": true, "warning": true, "caution": true, "important": true, "admonition": true, "hint": true, "attention": true, "danger": true, "seealso": true}
+
+func isAdmonition(attrs []html.Attribute) bool {
+	for _, w := range strings.Fields(strings.ToLower(attr(attrs, "class"))) {
+		if admonitions[w] {
+			return true
+		}
+	}
+	return false
+}
+
 func isFurniture(attrs []html.Attribute) bool {
 	for _, a := range attrs {
 		if a.Key != "class" && a.Key != "id" && a.Key != "role" {
@@ -95,6 +109,9 @@ type htmlParser struct {
 	paraAll   int // all text in the current paragraph
 	linkChars int // text of the current section in paragraphs that are mostly links
 	allChars  int // all text in the current section
+	divs      []bool // open <div>s: whether each is an admonition
+	inBox     int    // open admonition <div>s
+	label     string // an admonition's title, waiting for its first paragraph
 }
 
 // endPara ends the current paragraph. A paragraph (a list item, a table
@@ -115,6 +132,10 @@ func (p *htmlParser) endPara() {
 	p.buf.Reset()
 	if strings.TrimSpace(t) == "" {
 		return
+	}
+	if p.label != "" && p.pre == 0 {
+		t = p.label + ": " + t
+		p.label = ""
 	}
 	if p.body.Len() > 0 {
 		p.body.WriteString("\n\n")
@@ -146,6 +167,10 @@ func (p *htmlParser) endHeading() {
 	h := strings.Join(strings.Fields(p.heading.String()), " ")
 	p.heading = nil
 	if h == "" {
+		return
+	}
+	if p.inBox > 0 {
+		p.label = strings.TrimRight(h, ":")
 		return
 	}
 	if p.headLevel == 1 && p.firstH1 == "" {
@@ -200,6 +225,17 @@ func (p *htmlParser) start(tok html.Token, selfClosing bool) {
 		p.endHeading()
 	}
 	switch a {
+	case atom.Div:
+		box := !void && isAdmonition(tok.Attr)
+		if !void && len(p.divs) < maxSkipDepth {
+			p.divs = append(p.divs, box)
+			if box {
+				p.inBox++
+			}
+		}
+		if p.heading == nil {
+			p.endPara()
+		}
 	case atom.Title:
 		p.inTitle = true
 	case atom.H1, atom.H2, atom.H3:
@@ -242,6 +278,16 @@ func (p *htmlParser) end(a atom.Atom) {
 		return
 	}
 	switch a {
+	case atom.Div:
+		if n := len(p.divs); n > 0 {
+			if p.divs[n-1] {
+				p.inBox--
+			}
+			p.divs = p.divs[:n-1]
+		}
+		if p.heading == nil {
+			p.endPara()
+		}
 	case atom.Title:
 		p.inTitle = false
 	case atom.H1, atom.H2, atom.H3:

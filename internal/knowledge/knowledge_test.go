@@ -298,3 +298,33 @@ func TestHeadingPaths(t *testing.T) {
 		}
 	}
 }
+
+// An admonition's title (DocBook's <div class="note"><h3>Note</h3>) labels
+// its box; the text after the box still belongs to the section around it.
+func TestAdmonitionTitleIsNotASection(t *testing.T) {
+	doc := `<html><head><title>T</title></head><body><h2>When to log</h2><p>Set the threshold.</p>` +
+		`<div class="note"><h3 class="title">Note</h3><p>Only superusers can change it.</p></div>` +
+		`<p>It is off by default.</p><h2>What to log</h2><p>Lines.</p></body></html>`
+	a, err := Parse("a.html", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var heads []string
+	for _, s := range a.Sections {
+		if s.Heading != "" {
+			heads = append(heads, s.Heading)
+		}
+	}
+	if strings.Join(heads, "|") != "When to log|What to log" {
+		t.Fatalf("headings %q, want the note inside its section", heads)
+	}
+	for _, s := range a.Sections {
+		if s.Heading == "When to log" {
+			for _, want := range []string{"Note: Only superusers can change it.", "It is off by default."} {
+				if !strings.Contains(s.Text, want) {
+					t.Errorf("section text %q lacks %q", s.Text, want)
+				}
+			}
+		}
+	}
+}
