@@ -104,11 +104,11 @@ type htmlParser struct {
 	pre       int // open <pre> elements
 	firstH1   string
 	path      headingPath
-	inLink    int // open <a href> elements
-	paraLink  int // link text in the current paragraph
-	paraAll   int // all text in the current paragraph
-	linkChars int // text of the current section in paragraphs that are mostly links
-	allChars  int // all text in the current section
+	inLink    int    // open <a href> elements
+	paraLink  int    // link text in the current paragraph
+	paraAll   int    // all text in the current paragraph
+	linkChars int    // text of the current section in paragraphs that are mostly links
+	allChars  int    // all text in the current section
 	divs      []bool // open <div>s: whether each is an admonition
 	inBox     int    // open admonition <div>s
 	label     string // an admonition's title, waiting for its first paragraph
