@@ -80,11 +80,7 @@ func parseText(rel string, data []byte) kb.Article {
 	sec := kb.Section{}
 	var body []string
 	for i, p := range paras {
-		next := ""
-		if i+1 < len(paras) {
-			next = paras[i+1]
-		}
-		if isTextHeading(p, next) {
+		if isTextHeading(p, following(paras[i+1:])) {
 			sec.Text = strings.Join(body, "\n\n")
 			secs = append(secs, sec)
 			body = nil
@@ -98,18 +94,38 @@ func parseText(rel string, data []byte) kb.Article {
 	return art
 }
 
+// following is the text a heading candidate would introduce: the next
+// paragraph, or, when that is a list or the line that announces one
+// ("Here are some of them:"), the list with it.
+func following(paras []string) string {
+	if len(paras) == 0 {
+		return ""
+	}
+	n := 1
+	if strings.HasSuffix(paras[0], ":") || isListItem(paras[0]) {
+		for n < len(paras) && isListItem(paras[n]) {
+			n++
+		}
+	}
+	return strings.Join(paras[:n], "\n")
+}
+
 // isTextHeading reports whether a one-line paragraph reads as a heading: a
-// short question, or a short unpunctuated capitalised line before a long
-// paragraph.
+// short question, or a short unpunctuated capitalised line (numbered or
+// not: "2. Effectively Managing Databases") before a long paragraph or a
+// list.
 func isTextHeading(p, next string) bool {
-	if len(p) > 150 || len(next) < 60 || len(next) <= len(p) || strings.ContainsAny(p, "\n") || isListItem(p) {
+	if isListItem(p) && !isNumbered(p) {
+		return false
+	}
+	if len(p) > 150 || len(next) < 60 || len(next) <= len(p) || strings.ContainsAny(p, "\n") || isListItem(next) && isNumbered(p) {
 		return false
 	}
 	if strings.HasSuffix(p, "?") {
 		return true
 	}
 	last := p[len(p)-1]
-	first := p[0]
+	first := strings.TrimLeft(p, "0123456789.) ")[0]
 	return len(p) <= 70 && len(next) >= 2*len(p) && first >= 'A' && first <= 'Z' &&
 		!strings.ContainsRune(".,;:!)\"'", rune(last))
 }
@@ -144,6 +160,12 @@ func isListItem(l string) bool {
 		i++
 	}
 	return i > 0 && i+1 < len(l) && (l[i] == '.' || l[i] == ')') && l[i+1] == ' '
+}
+
+// isNumbered reports whether a line starts "1. " or "2) ".
+func isNumbered(l string) bool {
+	l = strings.TrimLeft(l, " \t")
+	return isListItem(l) && l[0] >= '0' && l[0] <= '9'
 }
 
 // looksLikeTitle reports whether a line reads as a title: short (80

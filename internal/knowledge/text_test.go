@@ -1,6 +1,9 @@
 package knowledge
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestLooksLikeTitle(t *testing.T) {
 	for _, tc := range []struct {
@@ -76,5 +79,36 @@ func TestTextTitle(t *testing.T) {
 				t.Errorf("title %q, want %q", a.Title, tc.want)
 			}
 		})
+	}
+}
+
+// Web pages saved as text number their sections ("2. Effectively Managing
+// Databases") and put a heading before a list; both are headings, while a
+// numbered list of steps stays a list.
+func TestTextHeadingsBeforeListsAndNumbered(t *testing.T) {
+	doc := "Intro paragraph that is long enough to be a paragraph of its own, really, as web pages saved as text have them.\n" +
+		"2. Effectively Managing Databases\n" +
+		"Managing a database is another task that is equally important, and it is described at length here.\n" +
+		"Technologies they use\n" +
+		"  • Python\n  • Java\n  • MySQL, MongoDB, MariaDB, Oracle\n  • REST and SOAP web services\n" +
+		"How to install\n" +
+		"1. Download the package\n2. Run the installer\n3. Start the service and check that it answers on its port\n"
+	a, err := Parse("page.txt", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var heads []string
+	for _, s := range a.Sections {
+		if s.Heading != "" {
+			heads = append(heads, s.Heading)
+		}
+	}
+	want := "2. Effectively Managing Databases|Technologies they use|How to install"
+	if got := strings.Join(heads, "|"); got != want {
+		t.Fatalf("headings %q, want %q", got, want)
+	}
+	last := a.Sections[len(a.Sections)-1]
+	if !strings.Contains(last.Text, "1. Download the package") || !strings.Contains(last.Text, "3. Start the service") {
+		t.Errorf("numbered steps not kept as the list under their heading: %q", last.Text)
 	}
 }
