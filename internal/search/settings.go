@@ -70,7 +70,7 @@ var DefaultSettings = Settings{
 	CommonShare:  0.1,
 	PartsBoost:   0.5,
 	K1:           2,
-	BodyB:        0.75,
+	BodyB:        0.5,
 	MetaB:        0.5,
 
 	MinPassageCoverage: 0.4,

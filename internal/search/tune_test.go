@@ -163,7 +163,7 @@ func tuneVariants() []namedSettings {
 		v("pcov3", func(s *Settings) { s.MinPassageCoverage = 0.3 }),
 		v("k1_2", func(s *Settings) { s.K1 = 2 }),
 		v("k1_08", func(s *Settings) { s.K1 = 0.8 }),
-		v("b5", func(s *Settings) { s.BodyB = 0.5 }),
+		v("b75", func(s *Settings) { s.BodyB = 0.75 }),
 		v("b9", func(s *Settings) { s.BodyB = 0.9 }),
 		v("title2", func(s *Settings) { s.TitleBoost = 2 }),
 		v("title3", func(s *Settings) { s.TitleBoost = 3 }),
