@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -199,6 +200,13 @@ func TestSynonyms(t *testing.T) {
 	ans, _ := ix.Ask(context.Background(), "k8s probes", 3)
 	if !ans.Answered() || ans.Results[0].Path != "kubernetes.md" {
 		t.Errorf("k8s did not find kubernetes.md: %+v", ans.Results)
+	}
+	// Everyday short forms reach the spelled-out word.
+	def := DefaultSynonyms()
+	for short, long := range map[string]string{"app": "application", "creds": "credentials", "pw": "password", "regex": "regular expression"} {
+		if !slices.Contains(def.Of(short), long) {
+			t.Errorf("%q does not search for %q: %v", short, long, def.Of(short))
+		}
 	}
 	extra := filepath.Join(t.TempDir(), "syn.txt")
 	os.WriteFile(extra, []byte("# ours\nfurnace, kubernetes\n"), 0o644)
