@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -112,6 +113,7 @@ type htmlParser struct {
 	divs      []bool // open <div>s: whether each is an admonition
 	inBox     int    // open admonition <div>s
 	label     string // an admonition's title, waiting for its first paragraph
+	inLabel   bool   // in Sphinx's <p class="admonition-title">
 }
 
 // endPara ends the current paragraph. A paragraph (a list item, a table
@@ -131,6 +133,12 @@ func (p *htmlParser) endPara() {
 	}
 	p.buf.Reset()
 	if strings.TrimSpace(t) == "" {
+		p.inLabel = false
+		return
+	}
+	if p.inLabel {
+		p.inLabel = false
+		p.label = strings.TrimRight(t, ":")
 		return
 	}
 	if p.label != "" && p.pre == 0 {
@@ -236,6 +244,10 @@ func (p *htmlParser) start(tok html.Token, selfClosing bool) {
 		if p.heading == nil {
 			p.endPara()
 		}
+	case atom.P:
+		p.endPara()
+		// Sphinx titles an admonition with a paragraph, not a heading.
+		p.inLabel = p.inBox > 0 && slices.Contains(strings.Fields(attr(tok.Attr, "class")), "admonition-title")
 	case atom.Title:
 		p.inTitle = true
 	case atom.H1, atom.H2, atom.H3:

@@ -304,7 +304,8 @@ func TestHeadingPaths(t *testing.T) {
 func TestAdmonitionTitleIsNotASection(t *testing.T) {
 	doc := `<html><head><title>T</title></head><body><h2>When to log</h2><p>Set the threshold.</p>` +
 		`<div class="note"><h3 class="title">Note</h3><p>Only superusers can change it.</p></div>` +
-		`<p>It is off by default.</p><h2>What to log</h2><p>Lines.</p></body></html>`
+		`<p>It is off by default.</p><div class="admonition warning"><p class="admonition-title">Warning</p><p>Logs grow.</p></div>` +
+		`<h2>What to log</h2><p>Lines.</p></body></html>`
 	a, err := Parse("a.html", []byte(doc))
 	if err != nil {
 		t.Fatal(err)
@@ -320,7 +321,7 @@ func TestAdmonitionTitleIsNotASection(t *testing.T) {
 	}
 	for _, s := range a.Sections {
 		if s.Heading == "When to log" {
-			for _, want := range []string{"Note: Only superusers can change it.", "It is off by default."} {
+			for _, want := range []string{"Note: Only superusers can change it.", "It is off by default.", "Warning: Logs grow."} {
 				if !strings.Contains(s.Text, want) {
 					t.Errorf("section text %q lacks %q", s.Text, want)
 				}
