@@ -310,13 +310,8 @@ func TestAdmonitionTitleIsNotASection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var heads []string
-	for _, s := range a.Sections {
-		if s.Heading != "" {
-			heads = append(heads, s.Heading)
-		}
-	}
-	if strings.Join(heads, "|") != "When to log|What to log" {
+	heads := headings(a)
+	if heads != "When to log|What to log" {
 		t.Fatalf("headings %q, want the note inside its section", heads)
 	}
 	for _, s := range a.Sections {
@@ -328,4 +323,15 @@ func TestAdmonitionTitleIsNotASection(t *testing.T) {
 			}
 		}
 	}
+}
+
+// headings lists an article's section headings, "|"-joined.
+func headings(a kb.Article) string {
+	var heads []string
+	for _, s := range a.Sections {
+		if s.Heading != "" {
+			heads = append(heads, s.Heading)
+		}
+	}
+	return strings.Join(heads, "|")
 }

@@ -97,14 +97,9 @@ func TestTextHeadingsBeforeListsAndNumbered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var heads []string
-	for _, s := range a.Sections {
-		if s.Heading != "" {
-			heads = append(heads, s.Heading)
-		}
-	}
+	heads := headings(a)
 	want := "2. Effectively Managing Databases|Technologies they use|How to install"
-	if got := strings.Join(heads, "|"); got != want {
+	if got := heads; got != want {
 		t.Fatalf("headings %q, want %q", got, want)
 	}
 	last := a.Sections[len(a.Sections)-1]
