@@ -125,7 +125,11 @@ func isTextHeading(p, next string) bool {
 		return true
 	}
 	last := p[len(p)-1]
-	first := strings.TrimLeft(p, "0123456789.) ")[0]
+	rest := strings.TrimLeft(p, "0123456789.) ")
+	if rest == "" {
+		return false // "2024", "1." : a number, not a title
+	}
+	first := rest[0]
 	return len(p) <= 70 && len(next) >= 2*len(p) && first >= 'A' && first <= 'Z' &&
 		!strings.ContainsRune(".,;:!)\"'", rune(last))
 }

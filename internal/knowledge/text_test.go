@@ -107,3 +107,18 @@ func TestTextHeadingsBeforeListsAndNumbered(t *testing.T) {
 		t.Errorf("numbered steps not kept as the list under their heading: %q", last.Text)
 	}
 }
+
+// A line that is only a number before a long paragraph is not a heading,
+// and does not crash the parser.
+func TestTextNumberLineIsNotAHeading(t *testing.T) {
+	long := strings.Repeat("A paragraph long enough to follow a heading line in a saved web page. ", 3)
+	for _, line := range []string{"2024", "1.", "3) "} {
+		a, err := Parse("n.txt", []byte("Intro line that is long enough to be a paragraph of its own, as web pages saved as text have it.\n"+line+"\n"+long+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := headings(a); h != "" {
+			t.Errorf("%q taken as a heading: %q", line, h)
+		}
+	}
+}
