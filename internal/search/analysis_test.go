@@ -212,3 +212,49 @@ func TestExcerptTakesTheSentenceBeforeAcrossPassages(t *testing.T) {
 		t.Fatalf("passages %+v: the test needs the section split before \"This allows\"", ps)
 	}
 }
+
+func TestAmountQuestionsPreferTheSentenceStatingOne(t *testing.T) {
+	pad := strings.Repeat("Clients resend requests after timeouts and network failures of all kinds. ", 3)
+	first := "The server should keep idempotency keys so that a retried request is recognised as the same operation. "
+	second := "The server should keep idempotency keys for 24 hours, enough for any client retry. "
+	dir := writeFolder(t, map[string]string{
+		"idempotency.md": "---\ntitle: Retries\n---\n\n" + first + pad + second + pad + "\n",
+	})
+	ix := build(t, dir, Options{ExcerptChars: 240})
+	for q, want := range map[string]string{
+		"how long should the server keep idempotency keys": "24 hours",       // asks for an amount
+		"why should the server keep idempotency keys":      "same operation", // does not: the earliest wins
+	} {
+		ans, err := ix.Ask(context.Background(), q, 3)
+		if err != nil || len(ans.Results) == 0 {
+			t.Fatalf("%q: no answer: %v", q, err)
+		}
+		if got := ans.Results[0].Excerpt.Plain(); !strings.Contains(got, want) {
+			t.Errorf("%q: excerpt %q, want the sentence with %q", q, got, want)
+		}
+	}
+}
+
+func TestAmountWeight(t *testing.T) {
+	ts := []term{{known: true, idf: 1}, {known: true, idf: 3}, {known: true, idf: 2}, {idf: 9}}
+	for q, want := range map[string]float64{
+		"how long do keys live":   2, // the median of the known words
+		"max_wal_size default":    2,
+		"when was REST described": 2,
+		"why use idempotency":     0,
+		"explain the max heap":    2,
+		"maxim of the day":        0,
+	} {
+		if got := amountWeight(q, ts); got != want {
+			t.Errorf("amountWeight(%q) = %v, want %v", q, got, want)
+		}
+	}
+	for s, want := range map[string]bool{
+		"expire them after 24 hours": true, "70 to 80% coverage": true, "(15 minutes on Lambda)": true,
+		"use HTTP2 or http/2": false, "call v1 of the API": false, "pg_stat_statements": false,
+	} {
+		if got := statesAmount.MatchString(s); got != want {
+			t.Errorf("statesAmount(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

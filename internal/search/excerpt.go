@@ -16,6 +16,7 @@ import (
 type unit struct {
 	text  string
 	code  bool     // a code block, kept whole
+	qty   bool     // states a number (answertype.go)
 	para  int      // paragraph number within the passage
 	terms []string // distinct matched terms
 }
@@ -27,14 +28,15 @@ type window struct {
 	first     int // units before first are the previous passage's last paragraph
 	weights   map[string]float64
 	headTerms []string // question words in the heading path (section openings only)
+	amount    float64  // weight of a stated number, when the question asks for one
 	max       int
 }
 
 // newWindow splits a passage (and the last paragraph of the one before it
 // in the same section, which only lends a dependent first sentence the
 // sentence it leans on) into units and marks their question words.
-func (ix *Index) newWindow(text, before string, weights map[string]float64, heading []string, max int) *window {
-	w := &window{weights: weights, max: max}
+func (ix *Index) newWindow(text, before string, weights map[string]float64, heading []string, amount float64, max int) *window {
+	w := &window{weights: weights, amount: amount, max: max}
 	split := func(text string) {
 		for pi, para := range strings.Split(text, "\n\n") {
 			if code, ok := knowledge.IsCodeBlock(para); ok {
@@ -59,6 +61,7 @@ func (ix *Index) newWindow(text, before string, weights map[string]float64, head
 	split(text)
 	for i := w.first; i < len(w.units); i++ { // the sentences before are never scored
 		u := &w.units[i]
+		u.qty = amount > 0 && !u.code && statesAmount.MatchString(u.text)
 		ix.words.each(u.text, func(_, _ int, t string) {
 			if weights[t] > 0 && !slices.Contains(u.terms, t) {
 				u.terms = append(u.terms, t)
@@ -91,8 +94,13 @@ func (w *window) score(lo, hi int) float64 {
 	if lo == w.first {
 		add(w.headTerms)
 	}
+	qty := false
 	for _, u := range w.units[lo:hi] {
 		add(u.terms)
+		qty = qty || u.qty
+	}
+	if qty && sc > 0 {
+		sc += w.amount
 	}
 	return sc
 }
@@ -125,8 +133,8 @@ func (w *window) best() (lo, hi int, score float64) {
 // opening, which answers it), grown forwards and then backwards while it
 // fits, never starting on a sentence that depends on the one before when
 // that one fits. Matched words are marked.
-func (ix *Index) excerpt(text, before string, weights map[string]float64, heading []string, max int) kb.Excerpt {
-	w := ix.newWindow(text, before, weights, heading, max)
+func (ix *Index) excerpt(text, before string, weights map[string]float64, heading []string, amount float64, max int) kb.Excerpt {
+	w := ix.newWindow(text, before, weights, heading, amount, max)
 	if len(w.units) == w.first {
 		return nil
 	}
