@@ -21,6 +21,7 @@ func FuzzRenderAnswer(f *testing.F) {
 	f.Add("q", "T", "S", "p.md", "https://x.example/a b|c>d<e", "t", "&lt;!channel&gt; &amp;", "*bold* _it_ ~s~ `c`", false)
 	f.Add("q", "T", "S", "p.md", "mailto:a@example.com", "t", "```code <!here>```", "> quote", true)
 	f.Add(strings.Repeat("long question ", 300), strings.Repeat("T", 400), strings.Repeat("S", 400), strings.Repeat("p/", 300), "https://kb.example.com/"+strings.Repeat("x", 1500), strings.Repeat("tag", 50), strings.Repeat("excerpt ", 700), strings.Repeat("ü", 2000), false)
+	f.Add("q\xff", "T\xfe", "S\xfd", "p.md", "https://kb.example.com/\xff", "t", strings.Repeat("a\xff ", 1000), strings.Repeat("\xfe", 1500), false) // not UTF-8: JSON sends each byte as 3
 	f.Fuzz(func(t *testing.T, raw, title, section, path, url, tag, ex1, ex2 string, code bool) {
 		question := cleanQuestion(raw)
 		res := kb.Result{

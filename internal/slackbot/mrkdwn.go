@@ -19,10 +19,21 @@ var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // escape makes untrusted text inert in mrkdwn: & < > are Slack's only control
 // characters, so "<!channel>" in an article becomes harmless "&lt;!channel&gt;".
-func escape(s string) string { return escaper.Replace(s) }
+// Bytes that are not UTF-8 become U+FFFD first, as JSON encoding would make
+// them anyway (three bytes each), so lengths counted here are the lengths
+// Slack receives.
+func escape(s string) string { return escaper.Replace(validUTF8(s)) }
+
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
 
 // escapedLen is len(escape(s)) without building it.
 func escapedLen(s string) int {
+	s = validUTF8(s)
 	n := len(s)
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
@@ -51,6 +62,7 @@ func cutPlain(s string, max int) string {
 	if max <= 0 {
 		return ""
 	}
+	s = validUTF8(s)
 	n, end := 0, 0
 	for i, r := range s {
 		w := escapedLen(string(r))

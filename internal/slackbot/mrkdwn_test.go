@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kbbot/kbbot/internal/kb"
 )
@@ -48,6 +49,7 @@ func TestClip(t *testing.T) {
 		{"drops a dangling ampersand", "aaaa&&&&", 12, "aaaa…"},
 		{"word boundary", "the quick brown fox jumps", 19, "the quick brown…"},
 		{"multibyte", "ééééé", 7, "éé…"},
+		{"not UTF-8 counts as the U+FFFD JSON sends", "a\xffb\xfe\xfdcdefgh", 10, "a\uFFFDb…"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -59,6 +61,23 @@ func TestClip(t *testing.T) {
 				t.Errorf("clip(%q, %d) is %d bytes", tc.in, tc.max, len(got))
 			}
 		})
+	}
+}
+
+// TestExcerptNotUTF8 is the case FuzzRenderAnswer found: bytes that are not
+// UTF-8 grow to three bytes each when the message is encoded as JSON, so the
+// limit must be kept on what Slack receives, not on the bytes before.
+func TestExcerptNotUTF8(t *testing.T) {
+	ex := kb.Excerpt{{Text: strings.Repeat("ab\xff ", 600)}, {Text: "x\xfe", Match: true}, {Text: strings.Repeat("\xfd", 500), Code: true}}
+	for _, max := range []int{50, 999, 1000, 3000} {
+		got := excerptMrkdwn(ex, max)
+		// Valid UTF-8 goes through JSON unchanged, so its length is Slack's.
+		if !utf8.ValidString(got) {
+			t.Errorf("max %d: not UTF-8: %q", max, got)
+		}
+		if len(got) > max {
+			t.Errorf("max %d: %d bytes", max, len(got))
+		}
 	}
 }
 

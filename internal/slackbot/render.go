@@ -123,6 +123,7 @@ func header(text string) *slack.HeaderBlock {
 
 // cutPlainRaw cuts plain_text (which is not escaped) to max bytes.
 func cutPlainRaw(s string, max int) string {
+	s = validUTF8(s)
 	if len(s) <= max {
 		return s
 	}
