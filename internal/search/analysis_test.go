@@ -258,3 +258,36 @@ func TestAmountWeight(t *testing.T) {
 		}
 	}
 }
+
+func TestComparisonExcerptInTwoParts(t *testing.T) {
+	item := func(name, what string) string {
+		return "- **" + name + "**: " + what + " " + strings.Repeat("It is described here at some length for the reader. ", 2) + "\n"
+	}
+	body := item("Gravel", "gravel roads drain well but wear tyres.") +
+		item("Asphalt", "asphalt roads are smooth and quiet.") +
+		item("Concrete", "concrete roads last for decades.") +
+		item("Cobble", "cobble roads slow traffic in old towns.")
+	dir := writeFolder(t, map[string]string{
+		"roads.md": "---\ntitle: Road surfaces\n---\n\n## Which surfaces are there?\n\n" + body,
+	})
+	ix := build(t, dir, Options{ExcerptChars: 260})
+	ans, err := ix.Ask(context.Background(), "gravel vs cobble", 3)
+	if err != nil || len(ans.Results) == 0 {
+		t.Fatalf("no answer: %v", err)
+	}
+	got := ans.Results[0].Excerpt.Plain()
+	if !strings.Contains(got, "wear tyres") || !strings.Contains(got, "old towns") || !strings.Contains(got, gap) {
+		t.Errorf("excerpt %q, want the gravel and cobble items in two parts", got)
+	}
+	if len(got) > 260+len(gap) {
+		t.Errorf("excerpt is %d bytes, want at most the budget", len(got))
+	}
+	// The same words without "vs" are not a comparison: one run of text.
+	ans, err = ix.Ask(context.Background(), "gravel cobble", 3)
+	if err != nil || len(ans.Results) == 0 {
+		t.Fatalf("no answer: %v", err)
+	}
+	if got := ans.Results[0].Excerpt.Plain(); strings.Contains(got, gap) {
+		t.Errorf("excerpt %q for a question that compares nothing, want one part", got)
+	}
+}

@@ -307,7 +307,7 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		return ans, nil
 	}
 	matched := ix.highlightTerms(ts)
-	amount := amountWeight(q, ts)
+	want := asksOf(q, ts)
 	add := func(c cand, pass int) {
 		a := &ix.arts[c.art]
 		p := ix.byArt[c.art][pass]
@@ -323,7 +323,7 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 			URL:     ix.link(a, sec),
 			Tags:    a.Tags,
 			Updated: a.Updated,
-			Excerpt: ix.excerpt(p.text, before, matched, ix.headingFor(c.art, pass), amount, ix.opts.ExcerptChars),
+			Excerpt: ix.excerpt(p.text, before, matched, ix.headingFor(c.art, pass), want, ix.opts.ExcerptChars),
 			Score:   c.score,
 		})
 	}

@@ -17,6 +17,7 @@ type unit struct {
 	text  string
 	code  bool     // a code block, kept whole
 	qty   bool     // states a number (answertype.go)
+	mask  uint64   // terms as bits of window.bits
 	para  int      // paragraph number within the passage
 	terms []string // distinct matched terms
 }
@@ -30,6 +31,36 @@ type window struct {
 	headTerms []string // question words in the heading path (section openings only)
 	amount    float64  // weight of a stated number, when the question asks for one
 	max       int
+	bits      []float64 // weight of each term bit
+	headMask  uint64
+}
+
+// bit numbers a matched term for the masks (the first 64 distinct terms).
+func (w *window) bit(t string, known map[string]int) uint64 {
+	i, ok := known[t]
+	if !ok {
+		if len(w.bits) == 64 {
+			return 0
+		}
+		i = len(w.bits)
+		known[t] = i
+		w.bits = append(w.bits, w.weights[t])
+	}
+	return 1 << i
+}
+
+// maskScore is score over a union of masks, for a run of units and more.
+func (w *window) maskScore(m uint64, qty bool) float64 {
+	sc := 0.0
+	for i, x := range w.bits {
+		if m&(1<<i) != 0 {
+			sc += x
+		}
+	}
+	if qty && sc > 0 {
+		sc += w.amount
+	}
+	return sc
 }
 
 // newWindow splits a passage (and the last paragraph of the one before it
@@ -59,12 +90,14 @@ func (ix *Index) newWindow(text, before string, weights map[string]float64, head
 	}
 	w.first = len(w.units)
 	split(text)
+	known := map[string]int{}
 	for i := w.first; i < len(w.units); i++ { // the sentences before are never scored
 		u := &w.units[i]
 		u.qty = amount > 0 && !u.code && statesAmount.MatchString(u.text)
 		ix.words.each(u.text, func(_, _ int, t string) {
 			if weights[t] > 0 && !slices.Contains(u.terms, t) {
 				u.terms = append(u.terms, t)
+				u.mask |= w.bit(t, known)
 			}
 		})
 	}
@@ -72,6 +105,7 @@ func (ix *Index) newWindow(text, before string, weights map[string]float64, head
 		ix.words.each(h, func(_, _ int, t string) {
 			if weights[t] > 0 && !slices.Contains(w.headTerms, t) {
 				w.headTerms = append(w.headTerms, t)
+				w.headMask |= w.bit(t, known)
 			}
 		})
 	}
@@ -132,14 +166,26 @@ func (w *window) best() (lo, hi int, score float64) {
 // carry the most IDF weight (the heading's words count for the section's
 // opening, which answers it), grown forwards and then backwards while it
 // fits, never starting on a sentence that depends on the one before when
-// that one fits. Matched words are marked.
-func (ix *Index) excerpt(text, before string, weights map[string]float64, heading []string, amount float64, max int) kb.Excerpt {
-	w := ix.newWindow(text, before, weights, heading, amount, max)
+// that one fits. Matched words are marked. A comparison may instead get two
+// parts joined by gap (window.pair), when they hold more of it together.
+func (ix *Index) excerpt(text, before string, weights map[string]float64, heading []string, want asks, max int) kb.Excerpt {
+	w := ix.newWindow(text, before, weights, heading, want.amount, max)
 	if len(w.units) == w.first {
 		return nil
 	}
 	lo, hi, best := w.best()
 	units := w.units
+	if want.compare {
+		if plo, phi, e, ok := w.pair(best); ok {
+			first, second := units[plo:phi], units[e:e+1]
+			if e < plo {
+				first, second = second, first
+			}
+			ex := ix.render(first, weights)
+			ex = append(ex, kb.Fragment{Text: gap})
+			return append(ex, ix.render(second, weights)...)
+		}
+	}
 	// Trim sentences at the end that add nothing, then grow: an excerpt
 	// should not start mid-thought, and an answer usually continues.
 	for hi-1 > lo && w.score(lo, hi-1) >= best-1e-9 {
@@ -162,7 +208,56 @@ func (ix *Index) excerpt(text, before string, weights map[string]float64, headin
 		out := cutAround(u.text, ix.firstMatch(u.text, weights), max)
 		return ix.highlight(out, weights)
 	}
-	// Prose runs are marked; code blocks stay as they are.
+	return ix.render(units[lo:hi], weights)
+}
+
+// gap separates the two parts of a two-part excerpt.
+const gap = " … "
+
+// pair is the best two-part excerpt: a run of sentences and one more
+// sentence elsewhere in the passage, together within max, when together
+// they hold more of the question's weight than any single run that fits
+// (a comparison's two definitions three list items apart). ok is false
+// when no pair beats the single run's score.
+func (w *window) pair(single float64) (lo, hi, extra int, ok bool) {
+	best := single + 1e-9
+	n := len(w.units)
+	for e := w.first; e < n; e++ {
+		ue := &w.units[e]
+		budget := w.max - len(ue.text) - len(gap)
+		if ue.code || ue.mask == 0 || budget <= 0 {
+			continue
+		}
+		for l := w.first; l < n; l++ {
+			end := n // the run [l, h) neither holds nor touches e
+			switch {
+			case l < e-1:
+				end = e - 1
+			case l <= e+1:
+				continue
+			}
+			m, qty, size := ue.mask, ue.qty, -1
+			if l == w.first {
+				m |= w.headMask
+			}
+			for h := l + 1; h <= end; h++ {
+				u := &w.units[h-1]
+				size += len(u.text) + 1
+				if size > budget || u.code {
+					break
+				}
+				m, qty = m|u.mask, qty || u.qty
+				if sc := w.maskScore(m, qty); sc > best {
+					lo, hi, extra, best, ok = l, h, e, sc, true
+				}
+			}
+		}
+	}
+	return lo, hi, extra, ok
+}
+
+// render marks the prose of a run of units; code blocks stay as they are.
+func (ix *Index) render(units []unit, weights map[string]float64) kb.Excerpt {
 	var ex kb.Excerpt
 	var prose []string
 	flush := func() {
@@ -171,7 +266,7 @@ func (ix *Index) excerpt(text, before string, weights map[string]float64, headin
 			prose = prose[:0]
 		}
 	}
-	for _, u := range units[lo:hi] {
+	for _, u := range units {
 		if u.code {
 			flush()
 			ex = append(ex, kb.Fragment{Text: u.text, Code: true})
