@@ -22,8 +22,9 @@
 //     Index that answers: analysis.go (folding, identifier splitting),
 //     ask.go (candidates from Bleve, the "I don't know" rule), score.go
 //     (BM25F over passages and whole articles), fuzzy.go (unknown words to
-//     the nearest index term), excerpt.go (the sentences that answer). It
-//     never sees Slack.
+//     the nearest index term), excerpt.go (the sentences that answer, two
+//     parts for a comparison), answertype.go (questions that ask for an
+//     amount or a comparison). It never sees Slack.
 //   - internal/sourcelink: where an answer's source links point (front
 //     matter, KNOWLEDGE_BASE_URL, the git forge, or serve's own pages);
 //     internal/articlepage renders those pages.
