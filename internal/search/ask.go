@@ -120,7 +120,9 @@ func (ix *Index) terms(q string) []term {
 	// stop words and synonyms are looked up lower-case.
 	words := wordRE.FindAllString(q, -1)
 	for i := range words {
-		words[i] = strings.Trim(words[i], ".'’-")
+		// A possessive is the word itself: "a dev's job" looks up "dev".
+		w := strings.TrimSuffix(strings.TrimSuffix(words[i], "'s"), "’s")
+		words[i] = strings.Trim(w, ".'’-")
 	}
 	lower := make([]string, len(words))
 	for i, w := range words {

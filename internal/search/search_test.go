@@ -205,9 +205,14 @@ func TestSynonyms(t *testing.T) {
 	if !ans.Answered() || ans.Results[0].Path != "kubernetes.md" {
 		t.Errorf("k8s did not find kubernetes.md: %+v", ans.Results)
 	}
+	// A possessive is looked up as the word: "k8s's" is k8s.
+	ans, _ = ix.Ask(context.Background(), "what are k8s's probes", 3)
+	if !ans.Answered() || ans.Results[0].Path != "kubernetes.md" {
+		t.Errorf("k8s's did not find kubernetes.md: %+v", ans.Results)
+	}
 	// Everyday short forms reach the spelled-out word.
 	def := DefaultSynonyms()
-	for short, long := range map[string]string{"app": "application", "creds": "credentials", "pw": "password", "regex": "regular expression"} {
+	for short, long := range map[string]string{"app": "application", "creds": "credentials", "pw": "password", "regex": "regular expression", "dev": "developer", "devs": "developers"} {
 		if !slices.Contains(def.Of(short), long) {
 			t.Errorf("%q does not search for %q: %v", short, long, def.Of(short))
 		}
