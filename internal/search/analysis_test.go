@@ -235,6 +235,25 @@ func TestAmountQuestionsPreferTheSentenceStatingOne(t *testing.T) {
 	}
 }
 
+// The heading lends its words to the section's opening, but when a later
+// sentence says them itself, that sentence is the better excerpt.
+func TestExplicitMatchBeatsTheHeadingsLoan(t *testing.T) {
+	pad := strings.Repeat("Lamps are chosen for rooms of every size and shape. ", 3)
+	dir := writeFolder(t, map[string]string{
+		"lamps.md": "---\ntitle: Lamps\n---\n\n## What do amber and violet lamps do?\n\n" +
+			"Lamps come in many colours for every room of a house. " + pad +
+			"Amber lamps calm a room and violet lamps kill germs on surfaces. " + pad + "\n",
+	})
+	ix := build(t, dir, Options{ExcerptChars: 200})
+	ans, err := ix.Ask(context.Background(), "amber and violet lamps", 3)
+	if err != nil || len(ans.Results) == 0 {
+		t.Fatalf("no answer: %v", err)
+	}
+	if got := ans.Results[0].Excerpt.Plain(); !strings.Contains(got, "kill germs") {
+		t.Errorf("excerpt %q, want the sentence that names amber and violet", got)
+	}
+}
+
 func TestAmountWeight(t *testing.T) {
 	ts := []term{{known: true, idf: 1}, {known: true, idf: 3}, {known: true, idf: 2}, {idf: 9}}
 	for q, want := range map[string]float64{

@@ -147,14 +147,32 @@ func (w *window) size(lo, hi int) int {
 	return n
 }
 
-// best is the run of sentences that fits with the most weight; the
-// earliest wins a tie.
+// bodyScore is score without the heading's words: the weight the run's own
+// sentences hold.
+func (w *window) bodyScore(lo, hi int) float64 {
+	var m uint64
+	qty := false
+	for _, u := range w.units[lo:hi] {
+		m, qty = m|u.mask, qty || u.qty
+	}
+	return w.maskScore(m, qty)
+}
+
+// best is the run of sentences that fits with the most weight. Of runs
+// that tie, the one whose own sentences hold more of it wins (the heading
+// lends the section's opening its words, but a later run that says them
+// is the stronger evidence), then the earliest.
 func (w *window) best() (lo, hi int, score float64) {
 	lo, hi, score = w.first, w.first+1, -1.0
+	body := -1.0
 	for l := w.first; l < len(w.units); l++ {
 		for h := l + 1; h <= len(w.units) && (h == l+1 || w.size(l, h) <= w.max); h++ {
-			if sc := w.score(l, h); sc > score+1e-9 {
-				lo, hi, score = l, h, sc
+			sc := w.score(l, h)
+			if sc < score-1e-9 {
+				continue
+			}
+			if b := w.bodyScore(l, h); sc > score+1e-9 || b > body+1e-9 {
+				lo, hi, score, body = l, h, sc, b
 			}
 		}
 	}
