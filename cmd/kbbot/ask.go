@@ -94,19 +94,33 @@ func writeAnswerText(w io.Writer, ans kb.Answer, ansi bool) {
 			title += " › " + r.Section
 		}
 		fmt.Fprintf(w, "%d. %s\n", i+1, bold(title))
-		var b strings.Builder
+		// Prose is wrapped; a code block keeps its lines, set off by a bar.
+		var prose strings.Builder
+		flush := func() {
+			if strings.TrimSpace(prose.String()) != "" {
+				fmt.Fprintf(w, "   %s\n", wrap(prose.String(), 90, "   "))
+			}
+			prose.Reset()
+		}
 		for _, f := range r.Excerpt {
-			if f.Match {
-				b.WriteString(bold(f.Text))
-			} else {
-				b.WriteString(f.Text)
+			switch {
+			case f.Code:
+				flush()
+				for _, line := range strings.Split(strings.TrimRight(f.Text, "\n"), "\n") {
+					fmt.Fprintf(w, "   │ %s\n", line)
+				}
+			case f.Match:
+				prose.WriteString(bold(f.Text))
+			default:
+				prose.WriteString(f.Text)
 			}
 		}
+		flush()
 		where := r.URL
 		if where == "" {
 			where = r.Path
 		}
-		fmt.Fprintf(w, "   %s\n   %s\n\n", wrap(b.String(), 90, "   "), where)
+		fmt.Fprintf(w, "   %s\n\n", where)
 	}
 }
 

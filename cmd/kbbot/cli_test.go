@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/kbbot/kbbot/internal/kb"
 )
 
 // cli runs the kbbot CLI in-process with its own environment.
@@ -157,5 +159,23 @@ func TestIndexMissingFolder(t *testing.T) {
 	_, _, err := cli(t, map[string]string{"LOG_LEVEL": "warn"}, "index", "--knowledge", filepath.Join(t.TempDir(), "nope"), "--index", t.TempDir())
 	if err == nil || !strings.Contains(err.Error(), "knowledge folder not found") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// In the terminal, prose is wrapped but a code block keeps its lines: it is
+// never run into the sentence before or after it.
+func TestAnswerTextKeepsCodeLines(t *testing.T) {
+	ans := kb.Answer{Question: "q", Results: []kb.Result{{Title: "T", Path: "t.md", Excerpt: kb.Excerpt{
+		{Text: "Run it with a stored password."},
+		{Text: "aws secretsmanager get-secret-value\nvault kv get secret/db\n", Code: true},
+		{Text: "For repositories, use "}, {Text: "SOPS", Match: true}, {Text: "."},
+	}}}}
+	var b bytes.Buffer
+	writeAnswerText(&b, ans, false)
+	got := b.String()
+	for _, want := range []string{"password.\n", "│ aws secretsmanager get-secret-value\n", "│ vault kv get secret/db\n", "   For repositories, use SOPS.\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
 	}
 }
