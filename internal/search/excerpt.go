@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math/bits"
 	"regexp"
 	"slices"
 	"strings"
@@ -33,6 +34,7 @@ type window struct {
 	max       int
 	bits      []float64 // weight of each term bit
 	headMask  uint64
+	overflow  bool // more than 64 distinct terms: score counts from the term lists
 }
 
 // bit numbers a matched term for the masks (the first 64 distinct terms).
@@ -40,6 +42,7 @@ func (w *window) bit(t string, known map[string]int) uint64 {
 	i, ok := known[t]
 	if !ok {
 		if len(w.bits) == 64 {
+			w.overflow = true
 			return 0
 		}
 		i = len(w.bits)
@@ -52,10 +55,8 @@ func (w *window) bit(t string, known map[string]int) uint64 {
 // maskScore is score over a union of masks, for a run of units and more.
 func (w *window) maskScore(m uint64, qty bool) float64 {
 	sc := 0.0
-	for i, x := range w.bits {
-		if m&(1<<i) != 0 {
-			sc += x
-		}
+	for ; m != 0; m &= m - 1 {
+		sc += w.bits[bits.TrailingZeros64(m)]
 	}
 	if qty && sc > 0 {
 		sc += w.amount
@@ -115,6 +116,17 @@ func (ix *Index) newWindow(text, before string, weights map[string]float64, head
 // score is the IDF weight of the distinct question words in units[lo:hi]
 // (and the heading's, for a run that opens the section).
 func (w *window) score(lo, hi int) float64 {
+	if !w.overflow {
+		var m uint64
+		if lo == w.first {
+			m = w.headMask
+		}
+		qty := false
+		for _, u := range w.units[lo:hi] {
+			m, qty = m|u.mask, qty || u.qty
+		}
+		return w.maskScore(m, qty)
+	}
 	seen := map[string]bool{}
 	sc := 0.0
 	add := func(ts []string) {
