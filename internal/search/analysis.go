@@ -5,11 +5,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	unitok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
-// identName is the token filter that splits identifiers.
-const identName = "kb_ident"
+// identName is the token filter that splits identifiers, and tokenizerName
+// the tokenizer that keeps hyphenated words whole for it.
+const (
+	identName     = "kb_ident"
+	tokenizerName = "kb_unicode"
+)
 
 func init() {
 	err := registry.RegisterTokenFilter(identName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
@@ -18,6 +23,42 @@ func init() {
 	if err != nil {
 		panic(err)
 	}
+	err = registry.RegisterTokenizer(tokenizerName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
+		return hyphenTokenizer{unitok.NewUnicodeTokenizer()}, nil
+	})
+	if err != nil {
+		panic(err)
+	}
+}
+
+// hyphenTokenizer is Bleve's Unicode word tokenizer, except that words
+// joined by single hyphens ("no-cache", "blue-green", "max-connections")
+// stay one token, as "os.path" and "pg_stat_statements" already do; the
+// identifier filter then adds the parts. A kebab-case name is matched whole
+// or word by word.
+type hyphenTokenizer struct{ uni analysis.Tokenizer }
+
+func (t hyphenTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	in := t.uni.Tokenize(input)
+	out := in[:0]
+	for _, tok := range in {
+		if n := len(out); n > 0 {
+			prev := out[n-1]
+			if prev.End+1 == tok.Start && input[prev.End] == '-' && joinable(prev.Type) && joinable(tok.Type) {
+				prev.Term = input[prev.Start:tok.End]
+				prev.End = tok.End
+				prev.Type = analysis.AlphaNumeric
+				continue
+			}
+		}
+		tok.Position = len(out) + 1
+		out = append(out, tok)
+	}
+	return out
+}
+
+func joinable(t analysis.TokenType) bool {
+	return t == analysis.AlphaNumeric || t == analysis.Numeric
 }
 
 // identFilter keeps an identifier whole and adds its parts at the same
@@ -44,7 +85,7 @@ func (identFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	return out
 }
 
-// identParts splits a word at '_' and '.', and at lower-to-upper case
+// identParts splits a word at '_', '.' and '-', and at lower-to-upper case
 // changes (camelCase, HTTPServer -> HTTP Server). A plain word gives one part.
 func identParts(w []byte) [][]byte {
 	var parts [][]byte
@@ -53,7 +94,7 @@ func identParts(w []byte) [][]byte {
 	for i := 0; i < len(w); {
 		r, n := utf8.DecodeRune(w[i:])
 		switch {
-		case r == '_' || r == '.':
+		case r == '_' || r == '.' || r == '-':
 			if i > start {
 				parts = append(parts, w[start:i])
 			}

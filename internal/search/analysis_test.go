@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	unitok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 )
 
 func TestIdentParts(t *testing.T) {
@@ -17,6 +20,7 @@ func TestIdentParts(t *testing.T) {
 		{"HTTPServer", "HTTP|Server"},
 		{"getUserByID", "get|User|By|ID"},
 		{"work_mem", "work|mem"},
+		{"kebab-case", "kebab|case"},
 		{"plain", ""},
 		{"_private", "private"},
 		{"UPPER", ""},
@@ -308,5 +312,56 @@ func TestComparisonExcerptInTwoParts(t *testing.T) {
 	}
 	if got := ans.Results[0].Excerpt.Plain(); strings.Contains(got, gap) {
 		t.Errorf("excerpt %q for a question that compares nothing, want one part", got)
+	}
+}
+
+// A kebab-case word is one token, as snake_case is: "no-store" matches the
+// directive itself before a page that merely says "store" often, and its
+// parts still match words typed apart.
+func TestKebabCaseWholeAndInParts(t *testing.T) {
+	files := map[string]string{
+		"headers.md": "---\ntitle: Response headers\n---\n\n## Directives\n\nThe no-store directive forbids keeping a copy anywhere.\n",
+		"flags.md":   "---\ntitle: Server flags\n---\n\n## Pool\n\nPass --max-connections to cap the pool.\n",
+		"stores.md":  "---\ntitle: Shops\n---\n\n## Opening hours\n\nA store keeps stock, and no store opens on Sunday.\n",
+	}
+	for i, topic := range []string{"queues", "caches", "indexes", "logs", "metrics", "tests"} {
+		files[fmt.Sprintf("f%d.md", i)] = "---\ntitle: " + topic + "\n---\n\n## About " + topic + "\n\nSome text about " + topic + " and how teams use them.\n"
+	}
+	dir := writeFolder(t, files)
+	ix := build(t, dir, Options{})
+	for q, want := range map[string]string{
+		"no-store":              "headers.md", // whole
+		"what does no-store do": "headers.md",
+		"max connections":       "flags.md", // in parts
+		"max-connections":       "flags.md",
+	} {
+		if got := firstPath(t, ix, q); got != want {
+			t.Errorf("%q: got %q first, want %q", q, got, want)
+		}
+	}
+	ans, err := ix.Ask(context.Background(), "no-store", 3)
+	if err != nil || len(ans.Results) == 0 {
+		t.Fatalf("no answer: %v", err)
+	}
+	var marked []string
+	for _, f := range ans.Results[0].Excerpt {
+		if f.Match {
+			marked = append(marked, f.Text)
+		}
+	}
+	if !slices.Contains(marked, "no-store") {
+		t.Errorf("marked %q, want the whole word no-store", marked)
+	}
+}
+
+func TestHyphenTokenizer(t *testing.T) {
+	tk := hyphenTokenizer{unitok.NewUnicodeTokenizer()}
+	var got []string
+	for _, tok := range tk.Tokenize([]byte("no-store, max-age=5; a--b x - y 2024-01-15 end-")) {
+		got = append(got, string(tok.Term))
+	}
+	want := []string{"no-store", "max-age", "5", "a", "b", "x", "y", "2024-01-15", "end"}
+	if !slices.Equal(got, want) {
+		t.Errorf("tokens %q, want %q", got, want)
 	}
 }

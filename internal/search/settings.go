@@ -11,13 +11,12 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
 // FormatVersion changes whenever the on-disk layout or the meaning of stored
 // data changes; an index of another version is rebuilt from scratch.
-const FormatVersion = 8
+const FormatVersion = 9
 
 // Settings are the analysis and ranking choices. Each default was chosen by
 // measurement (see README "Search quality"); Tune lets the eval command and
@@ -125,7 +124,7 @@ func buildMapping(s Settings) (*mapping.IndexMappingImpl, error) {
 		// é -> e, ß -> ss, full-width -> ASCII: a question typed without
 		// accents finds the accented name, and the other way round.
 		"char_filters":  []string{asciifolding.Name},
-		"tokenizer":     unicode.Name,
+		"tokenizer":     tokenizerName,
 		"token_filters": filters,
 	})
 	if err != nil {

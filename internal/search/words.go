@@ -78,13 +78,14 @@ func eachWord(s string, fn func(start, end int)) {
 				continue
 			}
 			// Keep "don't", "os.path" and "3.14" whole, as the Unicode
-			// word rules do.
-			if (r == '\'' || r == '’' || r == '.' || r == ',') && i+n < len(s) {
+			// word rules do, and "no-cache" as the index's tokenizer does.
+			if (r == '\'' || r == '’' || r == '.' || r == ',' || r == '-') && i+n < len(s) {
 				r2, n2 := utf8.DecodeRuneInString(s[i+n:])
 				prev, _ := utf8.DecodeLastRuneInString(s[start:i])
 				digits := unicode.IsDigit(r2) && unicode.IsDigit(prev)
 				letters := unicode.IsLetter(r2) && unicode.IsLetter(prev)
-				if (r == '.' || r == ',') && digits || r != ',' && letters {
+				hyphen := r == '-' && isWordRune(r2) && isWordRune(prev)
+				if (r == '.' || r == ',') && digits || (r == '\'' || r == '’' || r == '.') && letters || hyphen {
 					i += n + n2
 					continue
 				}
