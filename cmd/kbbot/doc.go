@@ -19,8 +19,8 @@
 //     GapReporter it needs; it never sees Bleve. internal/slackverify checks
 //     HTTP requests' signatures.
 //   - internal/search: the Library that owns index generations, and the
-//     Index that answers: analysis.go (folding, identifier splitting),
-//     ask.go (candidates from Bleve, the "I don't know" rule), score.go
+//     Index that answers: analysis.go (the tokenizer, folding, identifier
+//     splitting), ask.go (candidates from Bleve, the "I don't know" rule), score.go
 //     (BM25F over passages and whole articles), fuzzy.go (unknown words to
 //     the nearest index term), excerpt.go (the sentences that answer, two
 //     parts for a comparison), answertype.go (questions that ask for an
