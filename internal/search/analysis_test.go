@@ -365,24 +365,3 @@ func TestHyphenTokenizer(t *testing.T) {
 		t.Errorf("tokens %q, want %q", got, want)
 	}
 }
-
-// An unknown everyday word ("dedicated") does not sink a question
-// whose other words all meet in one passage: in the passage-coverage total
-// it weighs as much as the question's rarest known word, not as a word
-// rarer than anything in the corpus. A question of unknown words is still
-// not answered.
-func TestUnknownWordsWeighAsTheRarestKnownOne(t *testing.T) {
-	files := map[string]string{
-		"security.md": "---\ntitle: Security\n---\n\n## Review\n\nThe company has a team that tests the app for vulnerabilities before each release.\n",
-	}
-	for i, topic := range []string{"queues", "caches", "indexes", "logs", "metrics", "tests", "builds", "deploys"} {
-		files[fmt.Sprintf("f%d.md", i)] = "---\ntitle: " + topic + "\n---\n\n## About " + topic + "\n\nThe company team uses " + topic + " in the app every day.\n"
-	}
-	ix := build(t, writeFolder(t, files), Options{})
-	if got := firstPath(t, ix, "is there a dedicated team for vulnerabilities"); got != "security.md" {
-		t.Errorf("got %q, want security.md", got)
-	}
-	if got := firstPath(t, ix, "what is the capital of australia"); got != "" {
-		t.Errorf("got %q for a question the folder does not cover, want no answer", got)
-	}
-}

@@ -320,24 +320,18 @@ func has(all []uint32, a alt) bool {
 	return true
 }
 
-// passageCoverage is the IDF-weighted share of the question's words that
-// occur in one passage (its text, heading, title or tags). A word the index
-// does not know has no IDF; with UnknownInCoverage it counts in the total as
-// much as the question's rarest known word: a word rarer than everything
-// the corpus holds would let one unknown everyday word ("dedicated",
-// "depend") outweigh all the question's others (seeds-holdout hit@1
-// 0.828 -> 0.862 and pgdocs-holdout 0.568 -> 0.595 against the maximum IDF,
-// none rejected unchanged on every set).
+// passageCoverage is the IDF-weighted share of the question's known words
+// that occur in one passage (its text, heading, title or tags).
 func (ix *Index) passageCoverage(st *artStats, p int, qs []qterm) float64 {
 	ps := &st.passages[p]
-	var got, total, rarest float64
-	unknown := 0
+	var got, total float64
 	for _, q := range qs {
 		if len(q.alts) == 0 {
-			unknown++
+			if ix.opts.Settings.UnknownInCoverage {
+				total += q.idf
+			}
 			continue
 		}
-		rarest = max(rarest, q.idf)
 		total += q.idf
 		for _, a := range q.alts {
 			if altTF(&ps.body, a) > 0 || altTF(&ps.heading, a) > 0 || altTF(&st.title, a) > 0 || altTF(&st.tags, a) > 0 {
@@ -345,9 +339,6 @@ func (ix *Index) passageCoverage(st *artStats, p int, qs []qterm) float64 {
 				break
 			}
 		}
-	}
-	if ix.opts.Settings.UnknownInCoverage {
-		total += float64(unknown) * rarest
 	}
 	if total == 0 {
 		return 0

@@ -46,7 +46,7 @@ type Settings struct {
 	ArticleShare       float64 `json:"article_share"`        // an article's score: this share from the whole article, the rest from its best passage
 	HubWeight          float64 `json:"hub_weight"`           // scores are scaled by (share of text that is not links)^HubWeight
 	Fuzzy              bool    `json:"fuzzy"`                // match unknown words to the nearest index term
-	UnknownInCoverage  bool    `json:"unknown_in_coverage"`  // unknown words count in the passage-coverage total, each as the question's rarest known word
+	UnknownInCoverage  bool    `json:"unknown_in_coverage"`  // unknown words count in the passage-coverage total
 	LeadWeight         float64 `json:"lead_weight"`          // weight of an article's lead when choosing the passage to show
 	DominantShare      float64 `json:"dominant_share"`       // the top article dominates when the next scores below this share of it...
 	ExtraPassageShare  float64 `json:"extra_passage_share"`  // ...and then its other passages scoring this share of its best are shown too
