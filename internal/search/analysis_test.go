@@ -322,6 +322,7 @@ func TestKebabCaseWholeAndInParts(t *testing.T) {
 	files := map[string]string{
 		"headers.md": "---\ntitle: Response headers\n---\n\n## Directives\n\nThe no-store directive forbids keeping a copy anywhere.\n",
 		"flags.md":   "---\ntitle: Server flags\n---\n\n## Pool\n\nPass --max-connections to cap the pool.\n",
+		"sockets.md": "---\ntitle: Sockets\n---\n\n## Modes\n\nA socket can be set non-blocking with a flag.\n",
 		"stores.md":  "---\ntitle: Shops\n---\n\n## Opening hours\n\nA store keeps stock, and no store opens on Sunday.\n",
 	}
 	for i, topic := range []string{"queues", "caches", "indexes", "logs", "metrics", "tests"} {
@@ -337,6 +338,13 @@ func TestKebabCaseWholeAndInParts(t *testing.T) {
 	} {
 		if got := firstPath(t, ix, q); got != want {
 			t.Errorf("%q: got %q first, want %q", q, got, want)
+		}
+	}
+	// A compound's words each stand for it ("blocking" for "non-blocking");
+	// an identifier's parts only all together.
+	for q, want := range map[string][]string{"non-blocking": {"non", "block"}, "pg_stat": {"pg stat"}} {
+		if ts := ix.terms(q); len(ts) != 1 || !slices.Equal(ts[0].parts, want) {
+			t.Errorf("terms(%q) = %+v, want parts %q", q, ts, want)
 		}
 	}
 	ans, err := ix.Ask(context.Background(), "no-store", 3)

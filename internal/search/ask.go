@@ -180,6 +180,12 @@ func (ix *Index) terms(q string) []term {
 		t := term{word: w, stem: stem, synonyms: synStems}
 		if parts != "" {
 			t.parts = []string{parts}
+			// A hyphenated compound's words each stand for it
+			// ("blocking" for "non-blocking"); an identifier's parts only
+			// together.
+			if strings.Contains(typed, "-") && !strings.ContainsAny(typed, "_.") {
+				t.parts = strings.Fields(parts)
+			}
 		}
 		out = append(out, t)
 	}
