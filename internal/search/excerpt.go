@@ -3,7 +3,6 @@ package search
 import (
 	"math/bits"
 	"regexp"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -15,34 +14,32 @@ import (
 // line is a paragraph of its own, and so one sentence), with the question
 // words it contains.
 type unit struct {
-	text  string
-	code  bool     // a code block, kept whole
-	qty   bool     // states a number (answertype.go)
-	mask  uint64   // terms as bits of window.bits
-	para  int      // paragraph number within the passage
-	terms []string // distinct matched terms
+	text string
+	code bool   // a code block, kept whole
+	qty  bool   // states a number (answertype.go)
+	mask uint64 // its question words, as bits of window.bits
+	para int    // paragraph number within the passage
 }
 
 // window is one passage cut into sentences, with the question's words each
 // sentence holds, ready to find the run of sentences that answers.
 type window struct {
-	units     []unit
-	first     int // units before first are the previous passage's last paragraph
-	weights   map[string]float64
-	headTerms []string // question words in the heading path (section openings only)
-	amount    float64  // weight of a stated number, when the question asks for one
-	max       int
-	bits      []float64 // weight of each term bit
-	headMask  uint64
-	overflow  bool // more than 64 distinct terms: score counts from the term lists
+	units    []unit
+	first    int // units before first are the previous passage's last paragraph
+	weights  map[string]float64
+	amount   float64 // weight of a stated number, when the question asks for one
+	max      int
+	bits     []float64 // weight of each question word's bit
+	headMask uint64    // question words in the heading path (section openings only)
 }
 
-// bit numbers a matched term for the masks (the first 64 distinct terms).
+// bit numbers a question word for the masks. A passage rarely holds more
+// than a dozen of the question's words; past the 64th distinct one, words
+// are not counted.
 func (w *window) bit(t string, known map[string]int) uint64 {
 	i, ok := known[t]
 	if !ok {
 		if len(w.bits) == 64 {
-			w.overflow = true
 			return 0
 		}
 		i = len(w.bits)
@@ -96,16 +93,14 @@ func (ix *Index) newWindow(text, before string, weights map[string]float64, head
 		u := &w.units[i]
 		u.qty = amount > 0 && !u.code && statesAmount.MatchString(u.text)
 		ix.words.each(u.text, func(_, _ int, t string) {
-			if weights[t] > 0 && !slices.Contains(u.terms, t) {
-				u.terms = append(u.terms, t)
+			if weights[t] > 0 {
 				u.mask |= w.bit(t, known)
 			}
 		})
 	}
 	for _, h := range heading {
 		ix.words.each(h, func(_, _ int, t string) {
-			if weights[t] > 0 && !slices.Contains(w.headTerms, t) {
-				w.headTerms = append(w.headTerms, t)
+			if weights[t] > 0 {
 				w.headMask |= w.bit(t, known)
 			}
 		})
@@ -113,42 +108,23 @@ func (ix *Index) newWindow(text, before string, weights map[string]float64, head
 	return w
 }
 
+// run is the union of the question words in units[lo:hi], and whether one
+// of them states a number.
+func (w *window) run(lo, hi int) (m uint64, qty bool) {
+	for _, u := range w.units[lo:hi] {
+		m, qty = m|u.mask, qty || u.qty
+	}
+	return m, qty
+}
+
 // score is the IDF weight of the distinct question words in units[lo:hi]
 // (and the heading's, for a run that opens the section).
 func (w *window) score(lo, hi int) float64 {
-	if !w.overflow {
-		var m uint64
-		if lo == w.first {
-			m = w.headMask
-		}
-		qty := false
-		for _, u := range w.units[lo:hi] {
-			m, qty = m|u.mask, qty || u.qty
-		}
-		return w.maskScore(m, qty)
-	}
-	seen := map[string]bool{}
-	sc := 0.0
-	add := func(ts []string) {
-		for _, t := range ts {
-			if !seen[t] {
-				seen[t] = true
-				sc += w.weights[t]
-			}
-		}
-	}
+	m, qty := w.run(lo, hi)
 	if lo == w.first {
-		add(w.headTerms)
+		m |= w.headMask
 	}
-	qty := false
-	for _, u := range w.units[lo:hi] {
-		add(u.terms)
-		qty = qty || u.qty
-	}
-	if qty && sc > 0 {
-		sc += w.amount
-	}
-	return sc
+	return w.maskScore(m, qty)
 }
 
 func (w *window) size(lo, hi int) int {
@@ -162,12 +138,7 @@ func (w *window) size(lo, hi int) int {
 // bodyScore is score without the heading's words: the weight the run's own
 // sentences hold.
 func (w *window) bodyScore(lo, hi int) float64 {
-	var m uint64
-	qty := false
-	for _, u := range w.units[lo:hi] {
-		m, qty = m|u.mask, qty || u.qty
-	}
-	return w.maskScore(m, qty)
+	return w.maskScore(w.run(lo, hi))
 }
 
 // best is the run of sentences that fits with the most weight. Of runs
