@@ -373,3 +373,41 @@ func TestHyphenTokenizer(t *testing.T) {
 		t.Errorf("tokens %q, want %q", got, want)
 	}
 }
+
+func TestTitleName(t *testing.T) {
+	for in, want := range map[string]string{
+		"20.5. Write Ahead Log": "Write Ahead Log",
+		"F.2. amcheck":          "amcheck",
+		"CHECKPOINT":            "CHECKPOINT",
+		"functools — Higher-order functions and operations on callable objects": "functools",
+		"Feature flags: shipping dark and rolling out safely":                   "Feature flags",
+		"A guide to caching": "A guide to caching",
+		"E.5. Release 15.16": "Release 15.16",
+	} {
+		if got := titleName(in); got != want {
+			t.Errorf("titleName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A question that names a page's subject whole ranks that page above a
+// longer page that uses the word more often.
+func TestQuestionNamingATitleFindsItsPage(t *testing.T) {
+	long := strings.Repeat("<p>A checkpoint writes every dirty buffer to disk; checkpoints are spaced by checkpoint_timeout and max_wal_size, and a checkpoint after a crash bounds recovery.</p>", 4)
+	dir := writeFolder(t, map[string]string{
+		"wal-configuration.html": "<html><head><title>30.5. WAL Configuration</title></head><body><h1>WAL Configuration</h1>" + long + "</body></html>",
+		"sql-checkpoint.html":    "<html><head><title>CHECKPOINT</title></head><body><h1>CHECKPOINT</h1><p>CHECKPOINT forces an immediate checkpoint of the write-ahead log. Only superusers may call it.</p></body></html>",
+		"other.html":             "<html><head><title>Other</title></head><body><h1>Other</h1><p>Unrelated text about replication slots and standby servers.</p></body></html>",
+	})
+	for _, tc := range []struct {
+		s    float64
+		want string
+	}{{0, "wal-configuration.html"}, {DefaultSettings.TitleNamed, "sql-checkpoint.html"}} {
+		s := DefaultSettings
+		s.TitleNamed = tc.s
+		ix := build(t, dir, Options{Settings: s})
+		if got := firstPath(t, ix, "checkpoint"); got != tc.want {
+			t.Errorf("TitleNamed %v: got %q first, want %q", tc.s, got, tc.want)
+		}
+	}
+}

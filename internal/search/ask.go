@@ -444,6 +444,7 @@ type cand struct {
 	cov       float64 // article coverage
 	doc       float64 // the whole article's BM25F
 	pcov      float64 // best passage's coverage
+	named     float64 // share of the question its title names (named)
 }
 
 // rank scores every passage of each article Bleve found with BM25F; an
@@ -475,6 +476,7 @@ func (ix *Index) rank(ctx context.Context, hits search.DocumentMatchCollection, 
 		st := ix.stats[c.art]
 		c.cov = ix.articleCoverage(st, qs)
 		c.doc = ix.bm25fArticle(st, qs, s)
+		c.named = named(st, qs)
 		c.rescore(s)
 	}
 	order := func() {
@@ -521,7 +523,7 @@ func (c *cand) consider(ix *Index, p int, qs []qterm, s Settings) {
 // rescore combines the best passage and the whole article into the
 // article's score.
 func (c *cand) rescore(s Settings) {
-	c.score = (1-s.ArticleShare)*c.best + s.ArticleShare*c.doc
+	c.score = ((1-s.ArticleShare)*c.best + s.ArticleShare*c.doc) * (1 + s.TitleNamed*c.named)
 }
 
 // setIDF weighs each term by rarity in the body field. A word the index has

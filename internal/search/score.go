@@ -2,6 +2,7 @@ package search
 
 import (
 	"math"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -38,9 +39,10 @@ func (b *bag) tf(id uint32) int {
 // heading per passage, and every term of the article for coverage.
 type artStats struct {
 	title, tags bag
-	body        bag     // every passage's text together
-	heading     bag     // every heading of the article
-	own         float64 // share of the article's text that is not link text
+	name        []uint32 // the terms of the title's name (titleName), sorted
+	body        bag      // every passage's text together
+	heading     bag      // every heading of the article
+	own         float64  // share of the article's text that is not link text
 	passages    []passStats
 	all         []uint32
 }
@@ -95,6 +97,7 @@ func (g *bagger) bag(texts ...string) bag {
 
 func (ix *Index) computeStats(a *kb.Article, ps []passage, g *bagger) *artStats {
 	st := &artStats{title: g.bag(a.Title), tags: g.bag(strings.Join(a.Tags, " "), strings.Join(a.Aliases, " "))}
+	st.name = g.bag(titleName(a.Title)).ids
 	texts := make([]string, len(ps))
 	for i, p := range ps {
 		texts[i] = p.text
@@ -308,6 +311,62 @@ func (ix *Index) bm25fOf(bags [nFields]*bag, avg *[nFields]float64, qs []qterm, 
 		}
 	}
 	return score
+}
+
+// sectionNumber is a title's leading number: "20.5. ", "F.2. ".
+var sectionNumber = regexp.MustCompile(`^\s*(?:[A-Z]|\d+)(?:\.\d+)*\.\s+`)
+
+// titleName is the part of a title that names its subject: without a
+// section number, and before a subtitle ("Feature flags: shipping dark",
+// "functools — Higher-order functions").
+func titleName(t string) string {
+	t = sectionNumber.ReplaceAllString(t, "")
+	for _, sep := range []string{": ", " — ", " – ", " - ", " | "} {
+		if i := strings.Index(t, sep); i > 0 {
+			t = t[:i]
+		}
+	}
+	return t
+}
+
+// named is the share of the question's weight that an article's title
+// name accounts for, when the question names it whole (every word of
+// "pg_basebackup", "Write Ahead Log" or "CHECKPOINT"), else 0. A question
+// that names a page's subject is most often about that page; the share
+// keeps a name of one common word ("Examples") from counting much.
+func named(st *artStats, qs []qterm) float64 {
+	if len(st.name) == 0 {
+		return 0
+	}
+	var got, total float64
+	left := len(st.name)
+	seen := make([]bool, len(st.name))
+	for _, q := range qs {
+		if len(q.alts) == 0 {
+			continue
+		}
+		total += q.idf
+		hit := false
+		for _, a := range q.alts {
+			if len(a.ids) != 1 {
+				continue
+			}
+			if i, ok := slices.BinarySearch(st.name, a.ids[0]); ok {
+				hit = true
+				if !seen[i] {
+					seen[i] = true
+					left--
+				}
+			}
+		}
+		if hit {
+			got += q.idf
+		}
+	}
+	if left > 0 || total == 0 {
+		return 0
+	}
+	return got / total
 }
 
 // has reports whether a sorted id list contains every id of an alternative.

@@ -51,6 +51,7 @@ type Settings struct {
 	DominantShare      float64 `json:"dominant_share"`       // the top article dominates when the next scores below this share of it...
 	ExtraPassageShare  float64 `json:"extra_passage_share"`  // ...and then its other passages scoring this share of its best are shown too
 	RareCandidates     bool    `json:"rare_candidates"`      // also fetch candidates for the rarest question word alone
+	TitleNamed         float64 `json:"title_named"`          // score x (1 + this x share of the question a title names whole), named in score.go (README: tn0.25)
 	ChoiceHeading      float64 `json:"choice_heading"`       // weight of a passage's heading path when choosing which of an article's passages to show (README: ch3)
 }
 
@@ -84,6 +85,7 @@ var DefaultSettings = Settings{
 	ExtraPassageShare:  0.5,
 	RareCandidates:     true,
 	ChoiceHeading:      3,
+	TitleNamed:         0.25,
 }
 
 // indexKey hashes the settings that shape the index itself (not the query).
