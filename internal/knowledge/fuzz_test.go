@@ -108,6 +108,8 @@ func FuzzParseHTML(f *testing.F) {
 		"<script>alert(1)</script><style>p{}</style><p>ok</p>",
 		"<p>&lt;!channel&gt; &amp; <b>bold</b></p>",
 		"<table><tr><td>a</td><td>b</td></tr></table><ul><li>one<li>two</ul>",
+		"<dl><dt id=a>term<dt>two</dt><dd><pre>code</pre><dl><dt>in<dd>def</dl>after</dd></dl>tail<dt>loose</dt><dd>x",
+		strings.Repeat("<dl><dt>t<dd>", 300)+"deep",
 	)
 }
 

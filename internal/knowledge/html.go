@@ -106,6 +106,8 @@ type htmlParser struct {
 	firstH1   string
 	path      headingPath
 	inLink    int    // open <a href> elements
+	links     []bool // open <a href> elements: whether each links within the page ("#...")
+	resumed   bool   // the current section continues one a definition list interrupted
 	paraLink  int    // link text in the current paragraph
 	paraAll   int    // all text in the current paragraph
 	linkChars int    // text of the current section in paragraphs that are mostly links
@@ -114,6 +116,135 @@ type htmlParser struct {
 	inBox     int    // open admonition <div>s
 	label     string // an admonition's title, waiting for its first paragraph
 	inLabel   bool   // in Sphinx's <p class="admonition-title">
+	terms     terms  // definition-list terms that head their definitions
+}
+
+// terms is the parser's state for definition lists. A manual defines its
+// parameters, options and functions as <dt> terms with <dd> definitions
+// ("work_mem (integer)", "str.removeprefix(prefix, /)"): each term heads a
+// subsection of its own, one level below the open heading, so the term
+// weighs as a heading does and the link goes to its anchor. A term that is
+// mostly link text (a table of contents, an index entry) stays a
+// paragraph, as does one with no definition after it.
+type terms struct {
+	open    []dlState
+	inTerm  bool
+	text    strings.Builder
+	link    int    // link text in the open term
+	id      string // the term's anchor: its id, or the first id inside it
+	pending string // a term waiting for its <dd>
+	pendID  string
+	label   string // the open definition's term, for its first paragraph
+}
+
+// dlState is one open <dl>: the section and heading path to go back to
+// when it closes, if one of its terms opened a subsection.
+type dlState struct {
+	opened bool
+	resume kb.Section
+	levels []int
+	titles []string
+}
+
+// startTerm begins capturing a <dt>.
+func (p *htmlParser) startTerm(id string) {
+	p.endPara()
+	p.terms.inTerm = true
+	p.terms.text.Reset()
+	p.terms.link = 0
+	p.terms.id = id
+}
+
+// endTerm closes a <dt>: a term that is mostly links is a paragraph now,
+// else it waits for its definition (joined to one before it: two terms may
+// share a definition).
+func (p *htmlParser) endTerm() {
+	if !p.terms.inTerm {
+		return
+	}
+	p.terms.inTerm = false
+	t := strings.Join(strings.Fields(p.terms.text.String()), " ")
+	t = strings.TrimSpace(strings.TrimSuffix(t, "¶"))
+	all := len(strings.TrimSpace(p.terms.text.String()))
+	if t == "" {
+		return
+	}
+	if p.terms.link > 0 || len(p.terms.open) == 0 || p.inBox > 0 {
+		p.flushPending()
+		p.paraAll, p.paraLink = all, p.terms.link
+		p.buf.WriteString(t)
+		p.endPara()
+		return
+	}
+	if p.terms.pending != "" {
+		p.terms.pending += ", " + t
+	} else {
+		p.terms.pending, p.terms.pendID = t, p.terms.id
+	}
+}
+
+// flushPending writes a term that got no definition as a paragraph.
+func (p *htmlParser) flushPending() {
+	if p.terms.pending == "" {
+		return
+	}
+	t := p.terms.pending
+	p.terms.pending, p.terms.pendID = "", ""
+	p.endPara()
+	p.paraAll = len(t)
+	p.buf.WriteString(t)
+	p.endPara()
+}
+
+// startDefinition opens the subsection of the waiting term, if any.
+func (p *htmlParser) startDefinition() {
+	t := p.terms.pending
+	if t == "" {
+		return
+	}
+	p.terms.pending = ""
+	dl := &p.terms.open[len(p.terms.open)-1]
+	if !dl.opened {
+		dl.opened = true
+		dl.resume = kb.Section{Heading: p.cur.Heading, Path: p.cur.Path, Anchor: p.cur.Anchor}
+		dl.levels = slices.Clone(p.path.levels)
+		dl.titles = slices.Clone(p.path.titles)
+	}
+	p.flush()
+	anchor := p.terms.pendID
+	if anchor == "" {
+		anchor = dl.resume.Anchor
+	}
+	p.cur = kb.Section{Heading: t, Path: p.path.push(termLevel+len(p.terms.open), t), Anchor: anchor}
+	p.terms.pendID = ""
+	p.terms.label = t
+	p.lastID = ""
+}
+
+// termLevel is the heading level of a top-level definition term: below
+// h1-h6.
+const termLevel = 6
+
+// endList closes a <dl>: after a list whose terms opened subsections, the
+// text that follows belongs to the section the list was in.
+func (p *htmlParser) endList() {
+	p.endTerm()
+	p.endPara()
+	p.flushPending()
+	n := len(p.terms.open)
+	if n == 0 {
+		return
+	}
+	dl := p.terms.open[n-1]
+	p.terms.open = p.terms.open[:n-1]
+	p.terms.label = ""
+	if !dl.opened {
+		return
+	}
+	p.flush()
+	p.cur = dl.resume
+	p.resumed = true
+	p.path.levels, p.path.titles = dl.levels, dl.titles
 }
 
 // endPara ends the current paragraph. A paragraph (a list item, a table
@@ -145,6 +276,19 @@ func (p *htmlParser) endPara() {
 		t = p.label + ": " + t
 		p.label = ""
 	}
+	if p.terms.label != "" {
+		// A definition opens with its term, as a "term: definition" line
+		// (a code block first gets the term on a line of its own).
+		if p.pre == 0 {
+			t = p.terms.label + ": " + t
+		} else {
+			if p.body.Len() > 0 {
+				p.body.WriteString("\n\n")
+			}
+			p.body.WriteString(p.terms.label)
+		}
+		p.terms.label = ""
+	}
 	if p.body.Len() > 0 {
 		p.body.WriteString("\n\n")
 	}
@@ -162,7 +306,10 @@ func (p *htmlParser) flush() {
 	if p.allChars > 0 {
 		p.cur.Links = float64(p.linkChars) / float64(p.allChars)
 	}
-	p.secs = append(p.secs, p.cur)
+	if !p.resumed || p.cur.Text != "" { // nothing followed the list: no empty repeat of its section
+		p.secs = append(p.secs, p.cur)
+	}
+	p.resumed = false
 	p.body.Reset()
 	p.linkChars, p.allChars = 0, 0
 }
@@ -195,6 +342,8 @@ func (p *htmlParser) endHeading() {
 
 // finish ends the document: an unclosed heading at the end is still one.
 func (p *htmlParser) finish() kb.Article {
+	p.endTerm()
+	p.flushPending()
 	p.endHeading()
 	p.flush()
 	art := kb.Article{Title: strings.Join(strings.Fields(p.title.String()), " "), Sections: p.secs}
@@ -224,6 +373,9 @@ func (p *htmlParser) start(tok html.Token, selfClosing bool) {
 	if id := attr(tok.Attr, "id"); id != "" && a != atom.A {
 		p.lastID = id
 	}
+	if id := attr(tok.Attr, "id"); id != "" && p.terms.inTerm && p.terms.id == "" {
+		p.terms.id = id
+	}
 	// A block (a paragraph, another heading) ends a heading left open:
 	// "<h2>Title<p>text" must not make the text a heading.
 	if p.heading != nil && a == atom.Br {
@@ -232,7 +384,23 @@ func (p *htmlParser) start(tok html.Token, selfClosing bool) {
 	if p.heading != nil && a != atom.Br && (blockTags[a] || a == atom.Pre || a == atom.H1 || a == atom.H2 || a == atom.H3) {
 		p.endHeading()
 	}
+	if p.terms.inTerm && a != atom.Br && blockTags[a] {
+		p.endTerm() // a block ends a term left open
+	}
 	switch a {
+	case atom.Dl:
+		p.endPara()
+		p.flushPending()
+		if !void && len(p.terms.open) < maxSkipDepth {
+			p.terms.open = append(p.terms.open, dlState{})
+		}
+	case atom.Dt:
+		if p.heading == nil {
+			p.startTerm(attr(tok.Attr, "id"))
+		}
+	case atom.Dd:
+		p.endPara()
+		p.startDefinition()
 	case atom.Div:
 		box := !void && isAdmonition(tok.Attr)
 		if !void && len(p.divs) < maxSkipDepth {
@@ -262,8 +430,11 @@ func (p *htmlParser) start(tok html.Token, selfClosing bool) {
 		p.endPara()
 		p.pre++
 	case atom.A:
-		if !void && attr(tok.Attr, "href") != "" {
+		if href := attr(tok.Attr, "href"); !void && href != "" {
 			p.inLink++
+			if len(p.links) < maxSkipDepth {
+				p.links = append(p.links, strings.HasPrefix(href, "#"))
+			}
 		}
 	case atom.Img:
 		if alt := attr(tok.Attr, "alt"); alt != "" {
@@ -290,6 +461,10 @@ func (p *htmlParser) end(a atom.Atom) {
 		return
 	}
 	switch a {
+	case atom.Dt:
+		p.endTerm()
+	case atom.Dl:
+		p.endList()
 	case atom.Div:
 		if n := len(p.divs); n > 0 {
 			if p.divs[n-1] {
@@ -312,6 +487,9 @@ func (p *htmlParser) end(a atom.Atom) {
 	case atom.A:
 		if p.inLink > 0 {
 			p.inLink--
+			if n := len(p.links); n > 0 {
+				p.links = p.links[:n-1]
+			}
 		}
 	default:
 		if blockTags[a] && p.heading == nil {
@@ -326,6 +504,13 @@ func (p *htmlParser) text(t string) {
 	}
 	if p.inTitle {
 		p.title.WriteString(t)
+		return
+	}
+	if p.terms.inTerm && p.heading == nil {
+		p.terms.text.WriteString(t)
+		if n := len(p.links); p.inLink > 0 && n > 0 && !p.links[n-1] {
+			p.terms.link += len(strings.TrimSpace(t)) // a permalink ("¶") is not a reference
+		}
 		return
 	}
 	if p.heading == nil {

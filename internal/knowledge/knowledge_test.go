@@ -335,3 +335,52 @@ func headings(a kb.Article) string {
 	}
 	return strings.Join(heads, "|")
 }
+
+// A manual's definition list (DocBook's variablelist, Sphinx's API
+// entries) gives each term a subsection of its own under the open heading,
+// opened by a "term: definition" line and linked to the term's anchor; a
+// term that links elsewhere (a table of contents, an index) stays a
+// paragraph, and the text after the list goes back to the section it was in.
+func TestDefinitionTermsHeadSubsections(t *testing.T) {
+	page := `<html><head><title>20.4. Resource Consumption</title></head><body>
+<h2 id="MEM">20.4.1. Memory</h2><p>These settings control memory.</p>
+<dl class="variablelist">
+<dt id="GUC-WORK-MEM"><span class="term"><code>work_mem</code> (<code>integer</code>)<a id="id-1" class="indexterm"></a></span></dt>
+<dd><p>Sets the base maximum amount of memory. The default is four megabytes (<code>4MB</code>).</p></dd>
+<dt><span class="term"><code>FULL</code></span></dt><dt><span class="term"><code>FREEZE</code></span></dt>
+<dd><pre>VACUUM FULL;</pre><p>Both rewrite the table.</p>
+<dl class="py method"><dt id="str.removeprefix">str.removeprefix(prefix)<a class="headerlink" href="#str.removeprefix">¶</a></dt><dd><p>Return the string without the prefix.</p></dd></dl>
+</dd>
+</dl>
+<p>Memory settings take effect on reload.</p>
+<dl class="toc"><dt><a href="other.html">20.4.2. Disk</a></dt></dl>
+<dl><dt>abbrev, <a href="net.html">Network Functions</a></dt><dd>in an index</dd></dl>
+</body></html>`
+	a, err := parseHTML([]byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type sec struct{ heading, anchor, path, text string }
+	var got []sec
+	for _, s := range a.Sections {
+		if s.Heading == "" && s.Text == "" {
+			continue
+		}
+		got = append(got, sec{s.Heading, s.Anchor, strings.Join(s.Path, " > "), s.Text})
+	}
+	want := []sec{
+		{"20.4.1. Memory", "MEM", "20.4.1. Memory", "These settings control memory."},
+		{"work_mem (integer)", "GUC-WORK-MEM", "20.4.1. Memory > work_mem (integer)", "work_mem (integer): Sets the base maximum amount of memory. The default is four megabytes (4MB)."},
+		{"FULL, FREEZE", "MEM", "20.4.1. Memory > FULL, FREEZE", "FULL, FREEZE\n\n```\nVACUUM FULL;\n```\n\nBoth rewrite the table."},
+		{"str.removeprefix(prefix)", "str.removeprefix", "20.4.1. Memory > FULL, FREEZE > str.removeprefix(prefix)", "str.removeprefix(prefix): Return the string without the prefix."},
+		{"20.4.1. Memory", "MEM", "20.4.1. Memory", "Memory settings take effect on reload.\n\n20.4.2. Disk\n\nabbrev, Network Functions\n\nin an index"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d sections, want %d:\n%q", len(got), len(want), got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("section %d:\n got %q\nwant %q", i, got[i], want[i])
+		}
+	}
+}

@@ -16,7 +16,7 @@ import (
 
 // FormatVersion changes whenever the on-disk layout or the meaning of stored
 // data changes; an index of another version is rebuilt from scratch.
-const FormatVersion = 9
+const FormatVersion = 10
 
 // Settings are the analysis and ranking choices. Each default was chosen by
 // measurement (see README "Search quality"); Tune lets the eval command and
