@@ -21,14 +21,16 @@
 //   - internal/search: the Library that owns index generations, and the
 //     Index that answers: analysis.go (the tokenizer, folding, identifier
 //     splitting), ask.go (candidates from Bleve, the "I don't know" rule), score.go
-//     (BM25F over passages and whole articles), fuzzy.go (unknown words to
+//     (BM25F over passages and whole articles, and a title the question
+//     names), fuzzy.go (unknown words to
 //     the nearest index term), excerpt.go (the sentences that answer, two
 //     parts for a comparison), answertype.go (questions that ask for an
 //     amount or a comparison). It never sees Slack.
 //   - internal/sourcelink: where an answer's source links point (front
 //     matter, KNOWLEDGE_BASE_URL, the git forge, or serve's own pages);
 //     internal/articlepage renders those pages.
-//   - internal/knowledge: files to articles and sections; `kbbot check`.
+//   - internal/knowledge: files to articles and sections (headings, and in
+//     HTML a definition-list term heads its definition); `kbbot check`.
 //   - internal/kb: the vocabulary all of the above share.
 //   - internal/health, internal/watch: probes and metrics; reindex on change.
 //   - internal/store: questions, feedback, hand-overs and claimed event ids

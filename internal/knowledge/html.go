@@ -384,6 +384,9 @@ func (p *htmlParser) start(tok html.Token, selfClosing bool) {
 	if p.heading != nil && a != atom.Br && (blockTags[a] || a == atom.Pre || a == atom.H1 || a == atom.H2 || a == atom.H3) {
 		p.endHeading()
 	}
+	if p.terms.inTerm && a == atom.Br {
+		p.terms.text.WriteString(" ") // "-T seconds<br>--time=seconds"
+	}
 	if p.terms.inTerm && a != atom.Br && blockTags[a] {
 		p.endTerm() // a block ends a term left open
 	}

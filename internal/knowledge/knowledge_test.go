@@ -345,9 +345,9 @@ func TestDefinitionTermsHeadSubsections(t *testing.T) {
 	page := `<html><head><title>20.4. Resource Consumption</title></head><body>
 <h2 id="MEM">20.4.1. Memory</h2><p>These settings control memory.</p>
 <dl class="variablelist">
-<dt id="GUC-WORK-MEM"><span class="term"><code>work_mem</code> (<code>integer</code>)<a id="id-1" class="indexterm"></a></span></dt>
+<dt id="GUC-WORK-MEM"><span class="term"><code>-w</code><br/><code>work_mem</code> (<code>integer</code>)<a id="id-1" class="indexterm"></a></span></dt>
 <dd><p>Sets the base maximum amount of memory. The default is four megabytes (<code>4MB</code>).</p></dd>
-<dt><span class="term"><code>FULL</code></span></dt><dt><span class="term"><code>FREEZE</code></span></dt>
+<dt><span class="term"><code>FULL</code><br/></span></dt><dt><span class="term"><code>FREEZE</code></span></dt>
 <dd><pre>VACUUM FULL;</pre><p>Both rewrite the table.</p>
 <dl class="py method"><dt id="str.removeprefix">str.removeprefix(prefix)<a class="headerlink" href="#str.removeprefix">¶</a></dt><dd><p>Return the string without the prefix.</p></dd></dl>
 </dd>
@@ -370,7 +370,7 @@ func TestDefinitionTermsHeadSubsections(t *testing.T) {
 	}
 	want := []sec{
 		{"20.4.1. Memory", "MEM", "20.4.1. Memory", "These settings control memory."},
-		{"work_mem (integer)", "GUC-WORK-MEM", "20.4.1. Memory > work_mem (integer)", "work_mem (integer): Sets the base maximum amount of memory. The default is four megabytes (4MB)."},
+		{"-w work_mem (integer)", "GUC-WORK-MEM", "20.4.1. Memory > -w work_mem (integer)", "-w work_mem (integer): Sets the base maximum amount of memory. The default is four megabytes (4MB)."},
 		{"FULL, FREEZE", "MEM", "20.4.1. Memory > FULL, FREEZE", "FULL, FREEZE\n\n```\nVACUUM FULL;\n```\n\nBoth rewrite the table."},
 		{"str.removeprefix(prefix)", "str.removeprefix", "20.4.1. Memory > FULL, FREEZE > str.removeprefix(prefix)", "str.removeprefix(prefix): Return the string without the prefix."},
 		{"20.4.1. Memory", "MEM", "20.4.1. Memory", "Memory settings take effect on reload.\n\n20.4.2. Disk\n\nabbrev, Network Functions\n\nin an index"},
