@@ -405,11 +405,11 @@ func (ix *Index) morePassages(ctx context.Context, c cand, qs []qterm, s Setting
 		sc float64
 	}
 	var out []sp
-	for j := range st.passages {
+	for n, j := range st.holding(qs) {
 		if j == c.pass {
 			continue
 		}
-		if j%ctxEvery == 0 && ctx.Err() != nil {
+		if n%ctxEvery == 0 && ctx.Err() != nil {
 			return nil // Ask returns the context's error
 		}
 		if sc := ix.choice(st, j, qs, s); sc >= s.ExtraPassageShare*c.choice && sc > 0 {
@@ -493,8 +493,8 @@ func (ix *Index) rank(ctx context.Context, hits search.DocumentMatchCollection, 
 	// articles get every passage scored, so the one shown is the best.
 	for i := range cands[:min(len(cands), s.FullArticles)] {
 		c := &cands[i]
-		for j := range ix.stats[c.art].passages {
-			if j%ctxEvery == 0 && ctx.Err() != nil {
+		for n, j := range ix.stats[c.art].holding(qs) {
+			if n%ctxEvery == 0 && ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
 			c.consider(ix, j, qs, s)

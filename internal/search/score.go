@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"math"
 	"regexp"
 	"runtime"
@@ -45,6 +46,47 @@ type artStats struct {
 	own         float64  // share of the article's text that is not link text
 	passages    []passStats
 	all         []uint32
+	postings    []posting // which passages hold each term, for articles of many passages
+}
+
+// posting says that passage p's text or heading holds term id.
+type posting struct{ id, p uint32 }
+
+// manyPassages is the passage count from which an article keeps postings:
+// a long manual page split at every parameter has a hundred passages, and
+// a question's words are in few of them.
+const manyPassages = 16
+
+// holding is every passage that holds one of the question's words in its
+// text or heading (a superset: an alternative of several words counts by
+// its first), in order, or all passages when the article keeps no
+// postings. A passage without any scores only its title and tags, which
+// every passage of the article shares, so it never wins.
+func (st *artStats) holding(qs []qterm) []int {
+	if st.postings == nil {
+		out := make([]int, len(st.passages))
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	}
+	seen := make([]bool, len(st.passages))
+	for _, q := range qs {
+		for _, a := range q.alts {
+			id := a.ids[0]
+			i, _ := slices.BinarySearchFunc(st.postings, id, func(x posting, id uint32) int { return cmp.Compare(x.id, id) })
+			for ; i < len(st.postings) && st.postings[i].id == id; i++ {
+				seen[st.postings[i].p] = true
+			}
+		}
+	}
+	var out []int
+	for i, ok := range seen {
+		if ok {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 type passStats struct {
@@ -134,6 +176,21 @@ func (ix *Index) computeStats(a *kb.Article, ps []passage, g *bagger) *artStats 
 			all[id] = true
 		}
 		st.passages = append(st.passages, s)
+	}
+	if len(st.passages) >= manyPassages {
+		for i, p := range st.passages {
+			for _, id := range p.body.ids {
+				st.postings = append(st.postings, posting{id, uint32(i)})
+			}
+			for _, id := range p.heading.ids {
+				if _, dup := slices.BinarySearch(p.body.ids, id); !dup {
+					st.postings = append(st.postings, posting{id, uint32(i)})
+				}
+			}
+		}
+		slices.SortFunc(st.postings, func(a, b posting) int {
+			return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.p, b.p))
+		})
 	}
 	st.all = make([]uint32, 0, len(all))
 	for id := range all {
