@@ -411,3 +411,36 @@ func TestQuestionNamingATitleFindsItsPage(t *testing.T) {
 		}
 	}
 }
+
+// An article of many passages scores only the passages holding a question
+// word; one of few passages scores them all.
+func TestHoldingPassages(t *testing.T) {
+	var long strings.Builder
+	long.WriteString("---\ntitle: Settings\n---\n\n")
+	for i := 0; i < manyPassages+4; i++ {
+		word := "filler"
+		if i == 7 || i == 13 {
+			word = "vacuum"
+		}
+		fmt.Fprintf(&long, "## Setting %d\n\nThis setting is about %s and more.\n\n", i, word)
+	}
+	dir := writeFolder(t, map[string]string{
+		"long.md":  long.String(),
+		"short.md": "---\ntitle: Short\n---\n\n## One\n\nvacuum here.\n\n## Two\n\nnothing.\n",
+	})
+	ix := build(t, dir, Options{})
+	qs := ix.qterms(ix.terms("vacuum"), ix.opts.Settings)
+	for i, a := range ix.arts {
+		st := ix.stats[i]
+		got := st.holding(qs)
+		var want []int
+		for j, p := range ix.byArt[i] {
+			if a.Path == "short.md" || strings.Contains(p.text, "vacuum") {
+				want = append(want, j)
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: holding %v, want %v", a.Path, got, want)
+		}
+	}
+}
