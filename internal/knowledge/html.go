@@ -123,9 +123,11 @@ type htmlParser struct {
 // parameters, options and functions as <dt> terms with <dd> definitions
 // ("work_mem (integer)", "str.removeprefix(prefix, /)"): each term heads a
 // subsection of its own, one level below the open heading, so the term
-// weighs as a heading does and the link goes to its anchor. A term that is
-// mostly link text (a table of contents, an index entry) stays a
-// paragraph, as does one with no definition after it.
+// weighs as a heading does and the link goes to its anchor. A term with a
+// link to elsewhere in it (a table of contents, a back-of-book index: it
+// points at a definition, it is not one) stays a paragraph, as does one
+// with no definition after it. A term's trailing colon is dropped
+// (Sphinx's "Parameters:"): its definition opens with "term: ".
 type terms struct {
 	open    []dlState
 	inTerm  bool
@@ -164,7 +166,7 @@ func (p *htmlParser) endTerm() {
 	}
 	p.terms.inTerm = false
 	t := strings.Join(strings.Fields(p.terms.text.String()), " ")
-	t = strings.TrimSpace(strings.TrimSuffix(t, "¶"))
+	t = strings.TrimRight(strings.TrimSpace(strings.TrimSuffix(t, "¶")), ":")
 	all := len(strings.TrimSpace(p.terms.text.String()))
 	if t == "" {
 		return

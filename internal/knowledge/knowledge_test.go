@@ -384,3 +384,14 @@ func TestDefinitionTermsHeadSubsections(t *testing.T) {
 		}
 	}
 }
+
+func TestDefinitionTermDropsItsColon(t *testing.T) {
+	a, err := parseHTML([]byte(`<h2>f()</h2><dl class="field-list"><dt>Parameters:</dt><dd><p>name (str) – the name.</p></dd></dl>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := a.Sections[len(a.Sections)-1]
+	if last.Heading != "Parameters" || last.Text != "Parameters: name (str) – the name." {
+		t.Errorf("got %q: %q", last.Heading, last.Text)
+	}
+}
