@@ -444,3 +444,29 @@ func TestHoldingPassages(t *testing.T) {
 		}
 	}
 }
+
+func TestDefinedTerms(t *testing.T) {
+	text := "- Heroku: PaaS (Platform as a Service) that deploys web apps.\n\nNote that x. y: z\n\nwork_mem (integer): Sets the memory.\n\nSee https://example.com: there.\n\nstr.removeprefix(prefix, /): Return a copy."
+	got := strings.Join(definedTerms(text, "Hosting"), "|")
+	if want := "Heroku|work_mem (integer)|str.removeprefix(prefix, /)"; got != want {
+		t.Errorf("definedTerms = %q, want %q", got, want)
+	}
+}
+
+// "What is X?" is answered by the passage that defines X (a "X: what it
+// is" list item), not by a shorter one that only names it.
+func TestDefiningPassageAnswersWhatIs(t *testing.T) {
+	dir := writeFolder(t, map[string]string{
+		"skills.md": "---\ntitle: Backend skills\n---\n\n## Skills\n\nKnow hosting platforms such as AWS, GCP, Azure and Heroku.\n\n" +
+			"## Hosting platforms\n\nTeams deploy their services to one of several hosting platforms, and each of them makes different trade-offs between control and convenience for the people who run the code.\n\n" +
+			"- AWS: the largest cloud, with a service for nearly everything.\n- Heroku: a platform as a service that deploys web apps from a git push.\n",
+	})
+	ix := build(t, dir, Options{})
+	ans, err := ix.Ask(context.Background(), "what is heroku", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ans.Results) == 0 || ans.Results[0].Section != "Hosting platforms" || !strings.Contains(ans.Results[0].Excerpt.Plain(), "platform as a service") {
+		t.Errorf("got %+v, want the Hosting platforms passage that defines Heroku", ans.Results)
+	}
+}

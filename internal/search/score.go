@@ -91,6 +91,7 @@ func (st *artStats) holding(qs []qterm) []int {
 
 type passStats struct {
 	body, heading bag
+	defs          bag     // the terms it defines, weighed as its heading is
 	own           float64 // share of the passage's section that is not link text
 	lead          bool    // text before the article's first heading
 }
@@ -101,6 +102,7 @@ const (
 	fHeading
 	fTitle
 	fTags
+	fDefs // the terms a passage defines (definedTerms)
 	nFields
 )
 
@@ -168,7 +170,7 @@ func (ix *Index) computeStats(a *kb.Article, ps []passage, g *bagger) *artStats 
 	}
 	for _, p := range ps {
 		sec := a.Sections[p.sec]
-		s := passStats{body: g.bag(p.text), heading: g.bag(strings.Join(sec.Path, " ")), own: 1 - sec.Links, lead: len(sec.Path) == 0}
+		s := passStats{body: g.bag(p.text), heading: g.bag(strings.Join(sec.Path, " ")), defs: g.bag(definedTerms(p.text, sec.Heading)...), own: 1 - sec.Links, lead: len(sec.Path) == 0}
 		for _, id := range s.body.ids {
 			all[id] = true
 		}
@@ -229,6 +231,7 @@ func (ix *Index) buildStats(byArt [][]passage) {
 			sum[fHeading] += float64(p.heading.n)
 			sum[fTitle] += float64(st.title.n)
 			sum[fTags] += float64(st.tags.n)
+			sum[fDefs] += float64(p.defs.n)
 			n++
 		}
 	}
@@ -307,7 +310,7 @@ func altTF(b *bag, a alt) float64 {
 // bm25f scores one passage of an article for the question.
 func (ix *Index) bm25f(st *artStats, p int, qs []qterm, s Settings) float64 {
 	ps := &st.passages[p]
-	return ix.bm25fOf([nFields]*bag{&ps.body, &ps.heading, &st.title, &st.tags}, &ix.avgLen, qs, s) * hub(ps.own, s)
+	return ix.bm25fOf([nFields]*bag{&ps.body, &ps.heading, &st.title, &st.tags, &ps.defs}, &ix.avgLen, qs, s) * hub(ps.own, s)
 }
 
 // hub discounts text that is mostly links: a back-of-book index or a table
@@ -332,7 +335,7 @@ func (ix *Index) choice(st *artStats, p int, qs []qterm, s Settings) float64 {
 	var none bag
 	cs := s
 	cs.HeadingBoost = s.ChoiceHeading
-	sc := ix.bm25fOf([nFields]*bag{&ps.body, &ps.heading, &none, &none}, &ix.avgLen, qs, cs)
+	sc := ix.bm25fOf([nFields]*bag{&ps.body, &ps.heading, &none, &none, &ps.defs}, &ix.avgLen, qs, cs)
 	if ps.lead && len(st.passages) > 1 {
 		sc *= s.LeadWeight
 	}
@@ -341,11 +344,12 @@ func (ix *Index) choice(st *artStats, p int, qs []qterm, s Settings) float64 {
 
 // bm25fArticle scores a whole article as one document.
 func (ix *Index) bm25fArticle(st *artStats, qs []qterm, s Settings) float64 {
-	return ix.bm25fOf([nFields]*bag{&st.body, &st.heading, &st.title, &st.tags}, &ix.avgArtLen, qs, s) * hub(st.own, s)
+	var none bag
+	return ix.bm25fOf([nFields]*bag{&st.body, &st.heading, &st.title, &st.tags, &none}, &ix.avgArtLen, qs, s) * hub(st.own, s)
 }
 
 func (ix *Index) bm25fOf(bags [nFields]*bag, avg *[nFields]float64, qs []qterm, s Settings) float64 {
-	params := [nFields]fieldParams{{1, s.BodyB}, {s.HeadingBoost, s.MetaB}, {s.TitleBoost, s.MetaB}, {s.TagsBoost, s.MetaB}}
+	params := [nFields]fieldParams{{1, s.BodyB}, {s.HeadingBoost, s.MetaB}, {s.TitleBoost, s.MetaB}, {s.TagsBoost, s.MetaB}, {s.HeadingBoost, s.MetaB}}
 	var norm [nFields]float64
 	for f := range bags {
 		norm[f] = 1 - params[f].b + params[f].b*float64(bags[f].n)/avg[f]
@@ -369,6 +373,37 @@ func (ix *Index) bm25fOf(bags [nFields]*bag, avg *[nFields]float64, qs []qterm, 
 	}
 	return score
 }
+
+// definedTerms are the terms a passage defines: the head of each of its
+// "term: definition" paragraphs ("- Heroku: PaaS (Platform as a Service)
+// that...", "Resource owner: the user who owns the data", a manual's
+// "work_mem (integer): Sets..."), a short name before a colon that ends
+// it. A passage that defines a word answers "what is" it better than one
+// that mentions it, so the heads weigh as its heading does (the section's
+// own heading, already there, is left out).
+func definedTerms(text, heading string) []string {
+	var out []string
+	for _, para := range strings.Split(text, "\n\n") {
+		para = strings.TrimLeft(para, "-*• \t")
+		i := strings.Index(para, ": ")
+		if i <= 0 || i > maxDefinedTerm {
+			continue
+		}
+		head := para[:i]
+		// A sentence before the colon is not a name ("Note that x: y"),
+		// unless it is a call ("str.removeprefix(prefix, /)").
+		sentence := strings.ContainsAny(head, ".?!;\n`") && !strings.Contains(head, "(")
+		if sentence || len(strings.Fields(head)) > 6 || head == heading {
+			continue
+		}
+		out = append(out, head)
+	}
+	return out
+}
+
+// maxDefinedTerm is the longest term, in bytes, a definition paragraph
+// opens with.
+const maxDefinedTerm = 60
 
 // sectionNumber is a title's leading number: "20.5. ", "F.2. ".
 var sectionNumber = regexp.MustCompile(`^\s*(?:[A-Z]|\d+)(?:\.\d+)*\.\s+`)
