@@ -58,7 +58,7 @@ func TestQualityGates(t *testing.T) {
 		{kbix, "testdata/eval/kb-extra.jsonl", 0.95, 1},
 		{kbix, "testdata/eval/kb-holdout.jsonl", 0.8, 1},
 		{kbix, "testdata/eval/kb-holdout2.jsonl", 0.8, 1},
-		{kbix, "testdata/eval/kb-holdout3.jsonl", 0.6, 0.75}, // 0.639 since TitleNamed: "authorization header" names authorization-oauth-rbac.md
+		{kbix, "testdata/eval/kb-holdout3.jsonl", 0.65, 0.75},
 
 		{kbix, "testdata/eval/kb-holdout4.jsonl", 0.65, 1},
 		{kbix, "testdata/eval/kb-holdout5.jsonl", 0.6, 0.5},
