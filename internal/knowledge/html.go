@@ -20,7 +20,8 @@ var skipTags = map[atom.Atom]bool{
 }
 
 // furniture are class or id words that mark navigation and page chrome.
-var furniture = []string{"navheader", "navfooter", "navbar", "navigation", "breadcrumb", "breadcrumbs", "sidebar", "menu", "cookie", "footer", "header", "share", "social"}
+// A "headerlink" is Sphinx's permalink pilcrow after every heading and term.
+var furniture = []string{"navheader", "navfooter", "navbar", "navigation", "breadcrumb", "breadcrumbs", "sidebar", "menu", "cookie", "footer", "header", "share", "social", "headerlink"}
 
 var blockTags = map[atom.Atom]bool{
 	atom.P: true, atom.Div: true, atom.Li: true, atom.Tr: true, atom.Pre: true, atom.Br: true,

@@ -395,3 +395,19 @@ func TestDefinitionTermDropsItsColon(t *testing.T) {
 		t.Errorf("got %q: %q", last.Heading, last.Text)
 	}
 }
+
+// Sphinx's permalink pilcrows are not part of a heading.
+func TestHeaderlinkDropped(t *testing.T) {
+	a, err := parseHTML([]byte(`<h1>Built-in Types<a class="headerlink" href="#bltin" title="Permalink to this headline">¶</a></h1><p>Text.</p>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range a.Sections {
+		if strings.Contains(s.Heading, "¶") || strings.Contains(s.Text, "¶") {
+			t.Errorf("pilcrow kept: %q %q", s.Heading, s.Text)
+		}
+	}
+	if a.Sections[len(a.Sections)-1].Heading != "Built-in Types" {
+		t.Errorf("sections %+v", a.Sections)
+	}
+}
