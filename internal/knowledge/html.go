@@ -158,9 +158,9 @@ func (p *htmlParser) startTerm(id string) {
 	p.terms.id = id
 }
 
-// endTerm closes a <dt>: a term that is mostly links is a paragraph now,
-// else it waits for its definition (joined to one before it: two terms may
-// share a definition).
+// endTerm closes a <dt>: a term with a link to elsewhere in it, or outside
+// a list or inside an admonition, is a paragraph now; else it waits for its
+// definition (joined to one before it: two terms may share a definition).
 func (p *htmlParser) endTerm() {
 	if !p.terms.inTerm {
 		return
