@@ -42,6 +42,7 @@ type artStats struct {
 	title, tags bag
 	name        []uint32 // the terms of the title's name (titleName), sorted
 	body        bag      // every passage's text together
+	defs        bag      // every term its passages define
 	heading     bag      // every heading of the article
 	own         float64  // share of the article's text that is not link text
 	passages    []passStats
@@ -161,6 +162,11 @@ func (ix *Index) computeStats(a *kb.Article, ps []passage, g *bagger) *artStats 
 		heads = append(heads, sec.Heading)
 	}
 	st.heading = g.bag(heads...)
+	var defs []string
+	for _, p := range ps {
+		defs = append(defs, definedTerms(p.text, a.Sections[p.sec].Heading)...)
+	}
+	st.defs = g.bag(defs...)
 	all := map[uint32]bool{}
 	for _, id := range st.title.ids {
 		all[id] = true
@@ -244,6 +250,7 @@ func (ix *Index) buildStats(byArt [][]passage) {
 		asum[fHeading] += float64(st.heading.n)
 		asum[fTitle] += float64(st.title.n)
 		asum[fTags] += float64(st.tags.n)
+		asum[fDefs] += float64(st.defs.n)
 	}
 	for f := range asum {
 		ix.avgArtLen[f] = max(asum[f]/float64(max(len(ix.stats), 1)), 1)
@@ -344,8 +351,7 @@ func (ix *Index) choice(st *artStats, p int, qs []qterm, s Settings) float64 {
 
 // bm25fArticle scores a whole article as one document.
 func (ix *Index) bm25fArticle(st *artStats, qs []qterm, s Settings) float64 {
-	var none bag
-	return ix.bm25fOf([nFields]*bag{&st.body, &st.heading, &st.title, &st.tags, &none}, &ix.avgArtLen, qs, s) * hub(st.own, s)
+	return ix.bm25fOf([nFields]*bag{&st.body, &st.heading, &st.title, &st.tags, &st.defs}, &ix.avgArtLen, qs, s) * hub(st.own, s)
 }
 
 func (ix *Index) bm25fOf(bags [nFields]*bag, avg *[nFields]float64, qs []qterm, s Settings) float64 {
