@@ -162,11 +162,13 @@ func (ix *Index) computeStats(a *kb.Article, ps []passage, g *bagger) *artStats 
 		heads = append(heads, sec.Heading)
 	}
 	st.heading = g.bag(heads...)
-	var defs []string
-	for _, p := range ps {
-		defs = append(defs, definedTerms(p.text, a.Sections[p.sec].Heading)...)
+	defs := make([][]string, len(ps)) // each passage's defined terms
+	var every []string
+	for i, p := range ps {
+		defs[i] = definedTerms(p.text, a.Sections[p.sec].Heading)
+		every = append(every, defs[i]...)
 	}
-	st.defs = g.bag(defs...)
+	st.defs = g.bag(every...)
 	all := map[uint32]bool{}
 	for _, id := range st.title.ids {
 		all[id] = true
@@ -174,9 +176,9 @@ func (ix *Index) computeStats(a *kb.Article, ps []passage, g *bagger) *artStats 
 	for _, id := range st.tags.ids {
 		all[id] = true
 	}
-	for _, p := range ps {
+	for i, p := range ps {
 		sec := a.Sections[p.sec]
-		s := passStats{body: g.bag(p.text), heading: g.bag(strings.Join(sec.Path, " ")), defs: g.bag(definedTerms(p.text, sec.Heading)...), own: 1 - sec.Links, lead: len(sec.Path) == 0}
+		s := passStats{body: g.bag(p.text), heading: g.bag(strings.Join(sec.Path, " ")), defs: g.bag(defs[i]...), own: 1 - sec.Links, lead: len(sec.Path) == 0}
 		for _, id := range s.body.ids {
 			all[id] = true
 		}
