@@ -470,3 +470,53 @@ func TestDefiningPassageAnswersWhatIs(t *testing.T) {
 		t.Errorf("got %+v, want the Hosting platforms passage that defines Heroku", ans.Results)
 	}
 }
+
+// Everyday English words say little about what a question is about; words
+// outside the commonest 20,000 say all they can.
+func TestSpecificity(t *testing.T) {
+	for _, w := range []string{"bcrypt", "postgres", "Downtime"} {
+		if got := specificity(w); got != 1 {
+			t.Errorf("specificity(%q) = %.2f, want 1", w, got)
+		}
+	}
+	order := []string{"the", "take", "really", "suddenly", "password"}
+	for i := 1; i < len(order); i++ {
+		if a, b := specificity(order[i-1]), specificity(order[i]); a >= b {
+			t.Errorf("specificity(%q) %.2f >= specificity(%q) %.2f", order[i-1], a, order[i], b)
+		}
+	}
+	if got := specificity("take"); got > 0.6 {
+		t.Errorf("specificity(take) = %.2f, want <= 0.6", got)
+	}
+	// A number the knowledge base never states is an instance, not a topic.
+	if got := unknownSpecificity("4711"); got > 0.6 {
+		t.Errorf("unknownSpecificity(4711) = %.2f, want <= 0.6", got)
+	}
+	if got := unknownSpecificity("nginx"); got != 1 {
+		t.Errorf("unknownSpecificity(nginx) = %.2f, want 1", got)
+	}
+}
+
+// A chatty question whose filler words ("really", "ignore", "part") are rare
+// in technical writing is answered: with coverage weighed by corpus IDF
+// alone they outweighed "bcrypt" and "password" and the bot said it did not
+// know.
+func TestFillerWordsDoNotSinkCoverage(t *testing.T) {
+	const q = "does bcrypt ignore part of a really long password?"
+	for _, tc := range []struct {
+		generic float64
+		want    bool
+	}{{0, false}, {DefaultSettings.Generic, true}} {
+		s := DefaultSettings
+		s.Generic = tc.generic
+		ix := build(t, "../../knowledge", Options{Settings: s})
+		ans, err := ix.Ask(context.Background(), q, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := len(ans.Results) > 0 && ans.Results[0].Path == "authentication.md" && strings.Contains(ans.Results[0].Excerpt.Plain(), "72 bytes")
+		if got != tc.want {
+			t.Errorf("Generic %v: answered from authentication.md with the 72-byte limit = %v, want %v (%+v)", tc.generic, got, tc.want, ans.Results)
+		}
+	}
+}

@@ -270,12 +270,17 @@ type alt struct {
 type qterm struct {
 	alts []alt
 	idf  float64
+	cw   float64 // its weight in coverage: idf x specificity^Generic
 }
 
 func (ix *Index) qterms(ts []term, s Settings) []qterm {
 	out := make([]qterm, 0, len(ts))
 	for _, t := range ts {
-		q := qterm{idf: t.idf}
+		sp := specificity(t.word)
+		if !t.known {
+			sp = unknownSpecificity(t.word)
+		}
+		q := qterm{idf: t.idf, cw: t.idf * math.Pow(sp, s.Generic)}
 		add := func(stem string, w float64) {
 			var ids []uint32
 			for _, x := range strings.Fields(stem) {
@@ -487,14 +492,14 @@ func (ix *Index) passageCoverage(st *artStats, p int, qs []qterm) float64 {
 	for _, q := range qs {
 		if len(q.alts) == 0 {
 			if ix.opts.Settings.UnknownInCoverage {
-				total += q.idf
+				total += q.cw
 			}
 			continue
 		}
-		total += q.idf
+		total += q.cw
 		for _, a := range q.alts {
 			if altTF(&ps.body, a) > 0 || altTF(&ps.heading, a) > 0 || altTF(&st.title, a) > 0 || altTF(&st.tags, a) > 0 {
-				got += q.idf
+				got += q.cw
 				break
 			}
 		}
@@ -512,10 +517,10 @@ func (ix *Index) articleCoverage(st *artStats, qs []qterm) float64 {
 		if len(q.alts) == 0 {
 			continue
 		}
-		total += q.idf
+		total += q.cw
 		for _, a := range q.alts {
 			if has(st.all, a) {
-				got += q.idf
+				got += q.cw
 				break
 			}
 		}

@@ -47,6 +47,7 @@ type Settings struct {
 	HubWeight          float64 `json:"hub_weight"`           // scores are scaled by (share of text that is not links)^HubWeight
 	Fuzzy              bool    `json:"fuzzy"`                // match unknown words to the nearest index term
 	UnknownInCoverage  bool    `json:"unknown_in_coverage"`  // unknown words count in the passage-coverage total
+	Generic            float64 `json:"generic"`              // exponent of a word's everyday-English specificity in its coverage weight (0 = corpus IDF alone)
 	LeadWeight         float64 `json:"lead_weight"`          // weight of an article's lead when choosing the passage to show
 	DominantShare      float64 `json:"dominant_share"`       // the top article dominates when the next scores below this share of it...
 	ExtraPassageShare  float64 `json:"extra_passage_share"`  // ...and then its other passages scoring this share of its best are shown too
@@ -81,6 +82,7 @@ var DefaultSettings = Settings{
 	Fuzzy:              true,
 	UnknownInCoverage:  true,
 	LeadWeight:         0.5,
+	Generic:            1,
 	DominantShare:      0.5,
 	ExtraPassageShare:  0.5,
 	RareCandidates:     true,
