@@ -492,6 +492,11 @@ func TestSpecificity(t *testing.T) {
 	if got := unknownSpecificity("4711"); got > 0.6 {
 		t.Errorf("unknownSpecificity(4711) = %.2f, want <= 0.6", got)
 	}
+	for w, want := range map[string]bool{"20ms": true, "1.5k": true, "99.9": true, "k8s": false, "p99": false, "v1234567": false, "12345abcd": false} {
+		if got := isNumber(w); got != want {
+			t.Errorf("isNumber(%q) = %v, want %v", w, got, want)
+		}
+	}
 	if got := unknownSpecificity("nginx"); got != 1 {
 		t.Errorf("unknownSpecificity(nginx) = %.2f, want 1", got)
 	}

@@ -44,8 +44,9 @@ func rankSpecificity(r int) float64 {
 }
 
 // unknownSpecificity is specificity for a word the knowledge base never
-// uses. A number it never states ("ticket 4711", "(7)") is an instance,
-// not a topic: it weighs as one of the hundred commonest words do.
+// uses. A number or quantity it never states ("ticket 4711", "(7)",
+// "20ms") is an instance, not a topic: it weighs as one of the hundred
+// commonest words do.
 func unknownSpecificity(word string) float64 {
 	if isNumber(word) {
 		return rankSpecificity(numberRank)
@@ -57,17 +58,25 @@ func unknownSpecificity(word string) float64 {
 // among everyday words.
 const numberRank = 100
 
-// isNumber says whether a word is digits, with decimal points or commas.
+// isNumber says whether a word is a number or a quantity: digits, with
+// decimal points or commas, and at most a short unit after them ("20ms",
+// "5gb", "1.5k").
 func isNumber(w string) bool {
-	digits := false
-	for _, r := range w {
-		switch {
-		case r >= '0' && r <= '9':
-			digits = true
-		case r == '.' || r == ',':
-		default:
+	i := 0
+	for i < len(w) && (w[i] >= '0' && w[i] <= '9' || i > 0 && (w[i] == '.' || w[i] == ',')) {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	unit := w[i:]
+	if len(unit) > 3 {
+		return false
+	}
+	for _, r := range unit {
+		if r < 'a' || r > 'z' {
 			return false
 		}
 	}
-	return digits
+	return true
 }
