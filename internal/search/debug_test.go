@@ -27,7 +27,7 @@ func TestDebug(t *testing.T) {
 		ix.setIDF(context.Background(), ts)
 		fmt.Println("Q:", q)
 		for _, x := range ts {
-			fmt.Printf("  term %q stem %q parts %q syn %v known %v idf %.2f\n", x.word, x.stem, x.parts, x.synonyms, x.known, x.idf)
+			fmt.Printf("  term %q stem %q parts %q syn %v known %v idf %.2f spec %.2f\n", x.word, x.stem, x.parts, x.synonyms, x.known, x.idf, specificity(x.word))
 		}
 		a, _ := ix.Ask(context.Background(), q, 3)
 		for _, r := range a.Results {

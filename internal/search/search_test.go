@@ -53,6 +53,7 @@ func TestQualityGates(t *testing.T) {
 		{seeds, "testdata/eval/seeds-holdout3.jsonl", 0.65, 1},
 		{seeds, "testdata/eval/seeds-holdout4.jsonl", 0.7, 1},
 		{seeds, "testdata/eval/seeds-holdout5.jsonl", 0.5, 1},
+		{seeds, "testdata/eval/seeds-holdout6.jsonl", 0.5, 1},
 		{kbix, filepath.Join(shared, "eval", "kb-dev.jsonl"), 0.9, 1},
 		{kbix, "testdata/eval/kb-fresh.jsonl", 0.8, 0.8},
 		{kbix, "testdata/eval/kb-extra.jsonl", 0.95, 1},
