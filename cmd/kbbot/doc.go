@@ -22,7 +22,8 @@
 //     Index that answers: analysis.go (the tokenizer, folding, identifier
 //     splitting), ask.go (candidates from Bleve, the "I don't know" rule), score.go
 //     (BM25F over passages and whole articles, and a title the question
-//     names), fuzzy.go (unknown words to
+//     names), english.go (a word's everyday-English specificity, which
+//     weighs it in the "I don't know" rule), fuzzy.go (unknown words to
 //     the nearest index term), excerpt.go (the sentences that answer, two
 //     parts for a comparison), answertype.go (questions that ask for an
 //     amount or a comparison). It never sees Slack.
