@@ -81,7 +81,7 @@ var Defaults = map[string]string{
 	"PUBLIC_URL":         "",
 	"SYNONYMS_FILE":      "",
 	"MAX_RESULTS":        "3",
-	"EXCERPT_CHARS":      "500",
+	"EXCERPT_CHARS":      "800",
 	"MAX_FILE_BYTES":     "5242880",
 	"WATCH_KNOWLEDGE":    "true",
 	"WATCH_DEBOUNCE":     "2s",

@@ -15,7 +15,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.KnowledgeDir != "./knowledge" || c.IndexDir != "./data/index" || c.MaxResults != 3 || c.ExcerptChars != 500 ||
+	if c.KnowledgeDir != "./knowledge" || c.IndexDir != "./data/index" || c.MaxResults != 3 || c.ExcerptChars != 800 ||
 		c.SlashCommand != "/kb" || c.APIURL != "https://slack.com/api/" || c.WatchDebounce != 2*time.Second || c.HTTPAddr != "127.0.0.1:8080" {
 		t.Errorf("defaults: %+v", c)
 	}

@@ -317,6 +317,15 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 	matched := ix.highlightTerms(ts)
 	want := asksOf(q, ts)
 	add := func(c cand, pass int) {
+		// The first result is the answer: the run of sentences that
+		// holds the question best is chosen within chooseShare of
+		// ExcerptChars, then extended by whole sentences up to all of it.
+		// Later results back it up and get restShare of that.
+		size := ix.opts.ExcerptChars
+		if len(ans.Results) > 0 {
+			size = int(restShare * float64(size))
+		}
+		choose := min(size, int(chooseShare*float64(ix.opts.ExcerptChars)))
 		a := &ix.arts[c.art]
 		p := ix.byArt[c.art][pass]
 		sec := a.Sections[p.sec]
@@ -331,7 +340,7 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 			URL:     ix.link(a, sec),
 			Tags:    a.Tags,
 			Updated: a.Updated,
-			Excerpt: ix.excerpt(p.text, before, matched, ix.headingFor(c.art, pass), want, ix.opts.ExcerptChars),
+			Excerpt: ix.excerpt(p.text, before, matched, ix.headingFor(c.art, pass), want, choose, size),
 			Score:   c.score,
 		})
 	}
@@ -359,6 +368,15 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 	}
 	return ans, nil
 }
+
+// Excerpt sizes as shares of ExcerptChars (README "Search quality": the
+// 2026-12-04 row "a longer first excerpt"): the best run is chosen at 500
+// of the default 800 characters, the size every excerpt rule was measured
+// at, and results after the first are half as long.
+const (
+	chooseShare = 0.625
+	restShare   = 0.5
+)
 
 // find analyses a question and ranks the candidate articles: everything
 // Ask does before cutting excerpts. ts is nil when the question has no

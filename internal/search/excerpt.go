@@ -169,8 +169,8 @@ func (w *window) best() (lo, hi int, score float64) {
 // fits, never starting on a sentence that depends on the one before when
 // that one fits. Matched words are marked. A comparison may instead get two
 // parts joined by gap (window.pair), when they hold more of it together.
-func (ix *Index) excerpt(text, before string, weights map[string]float64, heading []string, want asks, max int) kb.Excerpt {
-	w := ix.newWindow(text, before, weights, heading, want.amount, max)
+func (ix *Index) excerpt(text, before string, weights map[string]float64, heading []string, want asks, choose, max int) kb.Excerpt {
+	w := ix.newWindow(text, before, weights, heading, want.amount, choose)
 	if len(w.units) == w.first {
 		return nil
 	}

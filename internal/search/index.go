@@ -29,7 +29,7 @@ import (
 type Options struct {
 	Settings     Settings
 	BaseURL      string    // KNOWLEDGE_BASE_URL: links become BaseURL + path + #anchor
-	ExcerptChars int       // longest excerpt, default 500
+	ExcerptChars int       // longest excerpt (the first result's), default 800
 	Synonyms     *Synonyms // nil means DefaultSynonyms
 	Logger       zerolog.Logger
 }
@@ -39,7 +39,7 @@ func (o Options) withDefaults() Options {
 		o.Settings = DefaultSettings
 	}
 	if o.ExcerptChars <= 0 {
-		o.ExcerptChars = 500
+		o.ExcerptChars = 800
 	}
 	if o.Synonyms == nil {
 		o.Synonyms = DefaultSynonyms()
