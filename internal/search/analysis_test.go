@@ -525,3 +525,44 @@ func TestFillerWordsDoNotSinkCoverage(t *testing.T) {
 		}
 	}
 }
+
+// A misspelt word is corrected before it counts as unknown: to the nearest
+// index term, else, when its stem lands far from every term ("runing" stems
+// to "rune"), to the everyday word it misspells; an identifier's typo to the
+// identifier. A word spelt right that the index lacks stays unknown.
+func TestMisspellingsAreCorrected(t *testing.T) {
+	ix := build(t, writeFolder(t, analysisFolder), Options{})
+	stem := func(w string) string { s, _ := ix.analyse(w); return s }
+	for _, tc := range []struct{ typed, want string }{
+		{"runing", stem("running")},
+		{"kubrenetes", stem("kubernetes")},
+		{"os.path.jion", stem("os.path.join")},
+		{"chess", ""},
+		{"notes", ""}, // an everyday word, one edit from "nodes"
+	} {
+		ts := ix.terms(tc.typed)
+		if len(ts) != 1 {
+			t.Fatalf("%q: %d terms", tc.typed, len(ts))
+		}
+		if err := ix.setIDF(context.Background(), ts); err != nil {
+			t.Fatal(err)
+		}
+		if ts[0].corrected != tc.want {
+			t.Errorf("%q corrected to %q, want %q", tc.typed, ts[0].corrected, tc.want)
+		}
+	}
+}
+
+// Chat drops the apostrophe of a contraction ("dont", "whats"): still a stop
+// word, unless the letters make a word of their own ("well", "shell").
+func TestContractionsWithoutApostrophes(t *testing.T) {
+	ix := build(t, writeFolder(t, analysisFolder), Options{})
+	var got []string
+	for _, x := range ix.terms("whats wrong, i dont get why pods cant start; isnt the shell well configured") {
+		got = append(got, x.word)
+	}
+	want := []string{"wrong", "pods", "start", "shell", "well", "configured"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("terms = %q, want %q", got, want)
+	}
+}

@@ -130,7 +130,7 @@ func (ix *Index) terms(q string) []term {
 	}
 	onlyStop := true
 	for i, w := range lower {
-		if !queryStop[w] || isAllCaps(words[i]) {
+		if !queryStop[w] && !contractions[w] || isAllCaps(words[i]) {
 			onlyStop = false
 		}
 	}
@@ -150,7 +150,7 @@ func (ix *Index) terms(q string) []term {
 		}
 		// Question words carry no topic, unless typed as a name
 		// (EXPLAIN, LIKE) or unless nothing else is left.
-		if w == "" || queryStop[w] && !isAllCaps(typed) && !(onlyStop && !politeness[w]) {
+		if w == "" || (queryStop[w] || contractions[w]) && !isAllCaps(typed) && !(onlyStop && !politeness[w]) {
 			continue
 		}
 		if syn == nil {

@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"math"
 	"strings"
+
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 )
 
 // english.txt is the 20,000 commonest lower-case English words, commonest
@@ -14,10 +16,13 @@ import (
 //go:embed english.txt
 var englishList string
 
+// englishWords is english.txt in order, commonest first.
+var englishWords = strings.Fields(englishList)
+
 // englishRank maps a word to its place in english.txt (1 = "the").
 var englishRank = func() map[string]int {
 	m := make(map[string]int, 20000)
-	for i, w := range strings.Fields(englishList) {
+	for i, w := range englishWords {
 		if _, ok := m[w]; !ok {
 			m[w] = i + 1
 		}
@@ -80,3 +85,23 @@ func isNumber(w string) bool {
 	}
 	return true
 }
+
+// contractions are the English stop list's contractions as chat types them,
+// without the apostrophe ("dont", "cant", "isnt", "whats"): stop words too,
+// except where the letters spell an everyday word of their own ("well",
+// "shell", "id", "lets").
+var contractions = func() map[string]bool {
+	m := map[string]bool{}
+	for _, line := range strings.Split(string(en.EnglishStopWords), "\n") {
+		w, _, _ := strings.Cut(line, "|") // the list's comments
+		w = strings.TrimSpace(w)
+		if !strings.Contains(w, "'") {
+			continue
+		}
+		bare := strings.ReplaceAll(w, "'", "")
+		if _, common := englishRank[bare]; !common && bare != "" {
+			m[bare] = true
+		}
+	}
+	return m
+}()

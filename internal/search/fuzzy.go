@@ -37,14 +37,23 @@ func newVocab(df map[string]uint64, ids map[string]uint32) []vocabEntry {
 	return out
 }
 
-// correct returns the index term closest to an unknown analysed word: one
+// correct returns the index term an unknown word stands for: the nearest
+// index term, else the stem of the everyday word it misspells.
+func (ix *Index) correct(ctx context.Context, typed, w string) string {
+	if c := ix.nearestTerm(ctx, typed, w); c != "" || ctx.Err() != nil {
+		return c
+	}
+	return ix.correctSpelling(typed)
+}
+
+// nearestTerm returns the index term closest to an unknown analysed word: one
 // edit away for words of five to seven letters, two for longer ones, or a
 // term the word begins (at most four letters more); the first letter must
 // agree (as in Lucene's spell checker, typos rarely hit it), and the most
 // frequent term wins a tie. "" when nothing is close.
-func (ix *Index) correct(ctx context.Context, typed, w string) string {
+func (ix *Index) nearestTerm(ctx context.Context, typed, w string) string {
 	n := utf8.RuneCountInString(w)
-	if n < minFuzzyLen || strings.ContainsAny(w, "0123456789 _.") {
+	if n < minFuzzyLen || strings.ContainsAny(w, "0123456789 ") {
 		return ""
 	}
 	maxDist := 1
@@ -119,4 +128,34 @@ func editDistance(a, b []rune, limit int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
+}
+
+// correctSpelling is the fallback for a misspelt everyday word whose stem
+// lands far from the index term it means ("runing" stems to "rune",
+// "automaticaly" to "automaticali"): spelt right it is one of the commonest
+// English words, one or two edits away as above, whose stem the index
+// knows. A word that is itself an everyday word is never respelt, and the
+// commoner word wins a tie.
+func (ix *Index) correctSpelling(typed string) string {
+	n := utf8.RuneCountInString(typed)
+	if _, ok := englishRank[typed]; ok || n < minEditLen || strings.ContainsFunc(typed, func(r rune) bool { return r < 'a' || r > 'z' }) {
+		return ""
+	}
+	maxDist := 1
+	if n > 7 {
+		maxDist = 2
+	}
+	tr := []rune(typed)
+	best, bestDist := "", maxDist+1
+	for _, e := range englishWords {
+		if e[0] != typed[0] || len(e) < n-maxDist || len(e) > n+maxDist {
+			continue
+		}
+		if d := editDistance(tr, []rune(e), maxDist); d < bestDist {
+			if stem, _ := ix.analyse(e); stem != "" && ix.phraseDF(stem) > 0 {
+				best, bestDist = stem, d
+			}
+		}
+	}
+	return best
 }
