@@ -538,7 +538,8 @@ func TestMisspellingsAreCorrected(t *testing.T) {
 		{"kubrenetes", stem("kubernetes")},
 		{"os.path.jion", stem("os.path.join")},
 		{"chess", ""},
-		{"notes", ""}, // an everyday word, one edit from "nodes"
+		{"notes", ""},  // an everyday word, one edit from "nodes"
+		{"trucks", ""}, // and one from "track", the stem of "tracking"
 	} {
 		ts := ix.terms(tc.typed)
 		if len(ts) != 1 {
