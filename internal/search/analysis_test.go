@@ -217,6 +217,28 @@ func TestExcerptTakesTheSentenceBeforeAcrossPassages(t *testing.T) {
 	}
 }
 
+// And the other way: a run that ends its passage goes on into the next
+// passage of the section, where the thought continues.
+func TestExcerptGoesOnAcrossPassages(t *testing.T) {
+	filler := strings.Repeat("Monitoring covers response times, error rates and the use of every resource on the servers. ", 15)
+	body := filler + "Engineers also study historical load data to find trends in usage.\n\nThis allows them to anticipate traffic spikes and plan capacity early."
+	dir := writeFolder(t, map[string]string{
+		"monitoring.md": "---\ntitle: Monitoring\n---\n\n" + body + "\n",
+	})
+	ix := build(t, dir, Options{})
+	ans, err := ix.Ask(context.Background(), "why study historical load data", 1)
+	if err != nil || len(ans.Results) == 0 {
+		t.Fatalf("no answer: %v", err)
+	}
+	got := ans.Results[0].Excerpt.Plain()
+	if !strings.Contains(got, "historical load data") || !strings.Contains(got, "anticipate traffic spikes") {
+		t.Errorf("excerpt %q, want the historical-data sentence and the one after it", got)
+	}
+	if ps := ix.byArt[0]; len(ps) < 2 || !strings.HasPrefix(ps[len(ps)-1].text, "This allows") {
+		t.Fatalf("passages %+v: the test needs the section split before \"This allows\"", ps)
+	}
+}
+
 func TestAmountQuestionsPreferTheSentenceStatingOne(t *testing.T) {
 	pad := strings.Repeat("Clients resend requests after timeouts and network failures of all kinds. ", 3)
 	first := "The server should keep idempotency keys so that a retried request is recognised as the same operation. "

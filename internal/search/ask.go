@@ -329,9 +329,12 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 		a := &ix.arts[c.art]
 		p := ix.byArt[c.art][pass]
 		sec := a.Sections[p.sec]
-		before := ""
+		before, after := "", ""
 		if pass > 0 && ix.byArt[c.art][pass-1].sec == p.sec {
 			before = ix.byArt[c.art][pass-1].text
+		}
+		if ps := ix.byArt[c.art]; pass+1 < len(ps) && ps[pass+1].sec == p.sec {
+			after = ps[pass+1].text
 		}
 		ans.Results = append(ans.Results, kb.Result{
 			Title:   a.Title,
@@ -340,7 +343,7 @@ func (ix *Index) Ask(ctx context.Context, q string, limit int) (kb.Answer, error
 			URL:     ix.link(a, sec),
 			Tags:    a.Tags,
 			Updated: a.Updated,
-			Excerpt: ix.excerpt(p.text, before, matched, ix.headingFor(c.art, pass), want, choose, size),
+			Excerpt: ix.excerpt(p.text, before, after, matched, ix.headingFor(c.art, pass), want, choose, size),
 			Score:   c.score,
 		})
 	}

@@ -26,6 +26,7 @@ type unit struct {
 type window struct {
 	units    []unit
 	first    int // units before first are the previous passage's last paragraph
+	end      int // units from end on are the next passage's first paragraph
 	weights  map[string]float64
 	amount   float64 // weight of a stated number, when the question asks for one
 	max      int
@@ -63,8 +64,10 @@ func (w *window) maskScore(m uint64, qty bool) float64 {
 
 // newWindow splits a passage (and the last paragraph of the one before it
 // in the same section, which only lends a dependent first sentence the
-// sentence it leans on) into units and marks their question words.
-func (ix *Index) newWindow(text, before string, weights map[string]float64, heading []string, amount float64, max int) *window {
+// sentence it leans on, and the first paragraph of the one after it, which
+// only lets a run that ends the passage go on where its paragraph does)
+// into units and marks their question words.
+func (ix *Index) newWindow(text, before, after string, weights map[string]float64, heading []string, amount float64, max int) *window {
 	w := &window{weights: weights, amount: amount, max: max}
 	split := func(text string) {
 		for pi, para := range strings.Split(text, "\n\n") {
@@ -88,8 +91,15 @@ func (ix *Index) newWindow(text, before string, weights map[string]float64, head
 	}
 	w.first = len(w.units)
 	split(text)
+	w.end = len(w.units)
+	if after != "" {
+		if i := strings.Index(after, "\n\n"); i >= 0 {
+			after = after[:i]
+		}
+		split(after)
+	}
 	known := map[string]int{}
-	for i := w.first; i < len(w.units); i++ { // the sentences before are never scored
+	for i := w.first; i < w.end; i++ { // the sentences before and after are never scored
 		u := &w.units[i]
 		u.qty = amount > 0 && !u.code && statesAmount.MatchString(u.text)
 		ix.words.each(u.text, func(_, _ int, t string) {
@@ -148,8 +158,8 @@ func (w *window) bodyScore(lo, hi int) float64 {
 func (w *window) best() (lo, hi int, score float64) {
 	lo, hi, score = w.first, w.first+1, -1.0
 	body := -1.0
-	for l := w.first; l < len(w.units); l++ {
-		for h := l + 1; h <= len(w.units) && (h == l+1 || w.size(l, h) <= w.max); h++ {
+	for l := w.first; l < w.end; l++ {
+		for h := l + 1; h <= w.end && (h == l+1 || w.size(l, h) <= w.max); h++ {
 			sc := w.score(l, h)
 			if sc < score-1e-9 {
 				continue
@@ -163,15 +173,17 @@ func (w *window) best() (lo, hi int, score float64) {
 }
 
 // excerpt cuts a short passage of at most max bytes where the question's
-// words weigh most: the run of whole sentences whose distinct matched words
-// carry the most IDF weight (the heading's words count for the section's
-// opening, which answers it), grown forwards and then backwards while it
-// fits, never starting on a sentence that depends on the one before when
-// that one fits. Matched words are marked. A comparison may instead get two
-// parts joined by gap (window.pair), when they hold more of it together.
-func (ix *Index) excerpt(text, before string, weights map[string]float64, heading []string, want asks, choose, max int) kb.Excerpt {
-	w := ix.newWindow(text, before, weights, heading, want.amount, choose)
-	if len(w.units) == w.first {
+// words weigh most: the run of whole sentences, within choose bytes, whose
+// distinct matched words carry the most IDF weight (the heading's words
+// count for the section's opening, which answers it), grown forwards (into
+// the next passage's first paragraph when the run ends its passage) and
+// then backwards while it fits, never starting on a sentence that depends
+// on the one before when that one fits. Matched words are marked. A
+// comparison may instead get two parts joined by gap (window.pair), when
+// they hold more of it together.
+func (ix *Index) excerpt(text, before, after string, weights map[string]float64, heading []string, want asks, choose, max int) kb.Excerpt {
+	w := ix.newWindow(text, before, after, weights, heading, want.amount, choose)
+	if w.end == w.first {
 		return nil
 	}
 	lo, hi, best := w.best()
@@ -222,7 +234,7 @@ const gap = " … "
 // when no pair beats the single run's score.
 func (w *window) pair(single float64) (lo, hi, extra int, ok bool) {
 	best := single + 1e-9
-	n := len(w.units)
+	n := w.end
 	for e := w.first; e < n; e++ {
 		ue := &w.units[e]
 		budget := w.max - len(ue.text) - len(gap)
