@@ -50,9 +50,7 @@ func (ix *Index) correct(ctx context.Context, typed, w string) string {
 // edit away for words of five to seven letters, two for longer ones, or a
 // term the word begins (at most four letters more); the first letter must
 // agree (as in Lucene's spell checker, typos rarely hit it), and the most
-// frequent term wins a tie. An everyday English word spelt right is no typo
-// and gets no edit-distance match ("memorize" is not "memoize"), only a
-// prefix one. "" when nothing is close.
+// frequent term wins a tie. "" when nothing is close.
 func (ix *Index) nearestTerm(ctx context.Context, typed, w string) string {
 	n := utf8.RuneCountInString(w)
 	if n < minFuzzyLen || strings.ContainsAny(w, "0123456789 ") {
@@ -78,8 +76,8 @@ func (ix *Index) nearestTerm(ctx context.Context, typed, w string) string {
 			consider(ix.vocab[i], 1)
 		}
 	}
-	if _, everyday := englishRank[typed]; n < minEditLen || everyday {
-		return best // a word spelt right is no typo
+	if n < minEditLen {
+		return best
 	}
 	wr := []rune(w)
 	first, _ := utf8.DecodeRuneInString(w)
