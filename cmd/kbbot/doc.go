@@ -23,9 +23,12 @@
 //     splitting), ask.go (candidates from Bleve, the "I don't know" rule), score.go
 //     (BM25F over passages and whole articles, and a title the question
 //     names), english.go (a word's everyday-English specificity, which
-//     weighs it in the "I don't know" rule), fuzzy.go (unknown words to
-//     the nearest index term), excerpt.go (the sentences that answer, two
-//     parts for a comparison), answertype.go (questions that ask for an
+//     weighs it in the "I don't know" rule, and chat's contractions
+//     without apostrophes), fuzzy.go (unknown words to the nearest index
+//     term, else the everyday word they misspell), excerpt.go (the
+//     sentences that answer, grown into the next passage where the
+//     paragraph goes on, two parts for a comparison; the first result's
+//     excerpt is the longest), answertype.go (questions that ask for an
 //     amount or a comparison). It never sees Slack.
 //   - internal/sourcelink: where an answer's source links point (front
 //     matter, KNOWLEDGE_BASE_URL, the git forge, or serve's own pages);
