@@ -88,7 +88,7 @@ func TestPassages(t *testing.T) {
 			continue
 		}
 		for j, p := range ix.byArt[ai] {
-			fmt.Printf("%6.3f pcov %.2f %q %.80s\n", ix.bm25f(ix.stats[ai], j, qs, ix.opts.Settings), ix.passageCoverage(ix.stats[ai], j, qs), a.Sections[p.sec].Heading, p.text)
+			fmt.Printf("%6.3f ch %6.3f pcov %.2f %q %.80s\n", ix.bm25f(ix.stats[ai], j, qs, ix.opts.Settings), ix.choice(ix.stats[ai], j, qs, ix.opts.Settings), ix.passageCoverage(ix.stats[ai], j, qs), a.Sections[p.sec].Heading, p.text)
 		}
 	}
 }
