@@ -80,6 +80,12 @@ func TestGateDump(t *testing.T) {
 				ci = append(ci, cinfo{path.Base(ix.arts[c.art].Path), c.score, c.cov, c.pcov, inP, inA})
 			}
 			rec["cands"] = ci
+			if len(cands) > 0 {
+				c := cands[0]
+				a := ix.arts[c.art]
+				p := ix.byArt[c.art][c.pass]
+				rec["ptext"] = a.Title + "\n" + strings.Join(a.Sections[p.sec].Path, "\n") + "\n" + p.text
+			}
 			if ts != nil && len(cands) > 0 {
 				rec["answered"] = ix.covers(ts, cands[0].cov, cands[0].pcov)
 			}
