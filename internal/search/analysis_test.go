@@ -588,3 +588,36 @@ func TestContractionsWithoutApostrophes(t *testing.T) {
 		t.Errorf("terms = %q, want %q", got, want)
 	}
 }
+
+// The first result is the answer and may use all of ExcerptChars, its run
+// chosen within chooseShare of it; the results after it back it up in half
+// of it (README: EXCERPT_CHARS).
+func TestFirstExcerptIsTheLongest(t *testing.T) {
+	long := func(topic string) string {
+		var b strings.Builder
+		for i := 0; i < 12; i++ {
+			fmt.Fprintf(&b, "The %s scheduler keeps step %d of the plan in order for every worker. ", topic, i)
+		}
+		return b.String()
+	}
+	dir := writeFolder(t, map[string]string{
+		"a.md": "---\ntitle: Alpha\n---\n\n## Scheduler steps\n\n" + long("alpha") + "\n",
+		"b.md": "---\ntitle: Beta\n---\n\n## Scheduler steps\n\n" + long("beta") + "\n",
+		"c.md": "---\ntitle: Gamma\n---\n\n## Scheduler steps\n\n" + long("gamma") + "\n",
+	})
+	const size = 600
+	ix := build(t, dir, Options{ExcerptChars: size})
+	ans, err := ix.Ask(context.Background(), "scheduler plan steps for every worker", 3)
+	if err != nil || len(ans.Results) < 2 {
+		t.Fatalf("want several results: %v %+v", err, ans.Results)
+	}
+	first := len(ans.Results[0].Excerpt.Plain())
+	if first > size || first <= int(chooseShare*size) {
+		t.Errorf("first excerpt %d bytes, want more than %d (grown past the chosen run) and at most %d", first, int(chooseShare*size), size)
+	}
+	for _, r := range ans.Results[1:] {
+		if n := len(r.Excerpt.Plain()); n > size/2 {
+			t.Errorf("later excerpt %d bytes, want at most %d", n, size/2)
+		}
+	}
+}
