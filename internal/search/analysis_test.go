@@ -621,3 +621,26 @@ func TestFirstExcerptIsTheLongest(t *testing.T) {
 		}
 	}
 }
+
+// A hyphenated name the knowledge base never writes, with a part it never
+// uses ("cherry-pick" beside a knowledge base that says "pick"), is a name
+// from elsewhere: it counts as unknown in the known-words rule. A compound
+// of words it does use ("branch-merge") still counts as known.
+func TestForeignCompoundsAreUnknown(t *testing.T) {
+	dir := writeFolder(t, map[string]string{
+		"git.md": "---\ntitle: Git\n---\n\n## Branches\n\nGit keeps commits on branches; pick a branch and merge it into main.\n",
+	})
+	ix := build(t, dir, Options{})
+	for q, want := range map[string]bool{
+		"what does git cherry-pick do": false,
+		"git branch-merge":             true,
+	} {
+		ans, err := ix.Ask(context.Background(), q, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(ans.Results) > 0; got != want {
+			t.Errorf("%q answered = %v, want %v", q, got, want)
+		}
+	}
+}

@@ -106,6 +106,7 @@ type term struct {
 	df        float64 // passages containing the word (or its commonest synonym)
 	common    bool    // searched in titles and headings only
 	corrected string  // the index term an unknown word was taken for ("" if none)
+	foreign   bool    // a compound the index never writes whole, with a part it never uses
 }
 
 // terms extracts the question's searchable words. User text is only ever
@@ -566,6 +567,9 @@ func (ix *Index) setIDF(ctx context.Context, ts []term) error {
 		if df == 0 {
 			for _, p := range t.parts {
 				df = max(df, ix.phraseDF(p))
+				if ix.phraseDF(p) == 0 && !ix.inMeta(p) {
+					t.foreign = true
+				}
 			}
 		}
 		t.known = df > 0 || ix.inMeta(t.stem) || ix.anyInMeta(t.synonyms) || ix.anyInMeta(t.parts)
@@ -660,7 +664,9 @@ func (ix *Index) highlightTerms(ts []term) map[string]float64 {
 // covers is the "I don't know" rule. A question is answered only if (1) more
 // than half of its words occur somewhere in the knowledge base (a question
 // about Mount Everest or pizza is mostly words the corpus has never seen; a
-// word taken for its nearest index term counts half),
+// word taken for its nearest index term counts half; a compound the index
+// never writes whole, with a part it never uses, such as "cherry-pick" or
+// "maxmemory-policy", is a name from elsewhere and counts as unknown),
 // (2) the best article contains at least MinCoverage of the IDF weight of
 // the words that do occur (it is about the question, not one stray word),
 // and (3) its best passage, with its heading and title, contains at least
@@ -670,7 +676,7 @@ func (ix *Index) covers(ts []term, cov, pcov float64) bool {
 	unknown := 0.0
 	for _, t := range ts {
 		switch {
-		case !t.known:
+		case !t.known || t.foreign:
 			unknown++
 		case t.corrected != "":
 			unknown += 0.5 // a guess, not a word the knowledge base uses
