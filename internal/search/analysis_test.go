@@ -575,6 +575,18 @@ func TestMisspellingsAreCorrected(t *testing.T) {
 	}
 }
 
+// "X meaning" asks what X means: "meaning" is a question word, as "mean"
+// and "means" are.
+func TestMeaningIsAQuestionWord(t *testing.T) {
+	ix := build(t, writeFolder(t, analysisFolder), Options{})
+	for _, q := range []string{"kubernetes meaning", "what does kubernetes mean", "meaning of kubernetes"} {
+		ts := ix.terms(q)
+		if len(ts) != 1 || ts[0].word != "kubernetes" {
+			t.Errorf("%q: terms %+v, want kubernetes alone", q, ts)
+		}
+	}
+}
+
 // Chat drops the apostrophe of a contraction ("dont", "whats"): still a stop
 // word, unless the letters make a word of their own ("well", "shell").
 func TestContractionsWithoutApostrophes(t *testing.T) {

@@ -42,7 +42,7 @@ var queryStop = map[string]bool{
 	"our": true, "you": true, "your": true, "please": true, "explain": true, "tell": true,
 	"about": true, "is": true, "are": true, "a": true, "an": true, "the": true, "of": true,
 	"to": true, "in": true, "on": true, "for": true, "with": true, "and": true, "or": true,
-	"it": true, "its": true, "be": true, "there": true, "mean": true, "means": true,
+	"it": true, "its": true, "be": true, "there": true, "mean": true, "means": true, "meaning": true,
 	"need": true, "know": true, "use": true, "using": true, "get": true, "make": true,
 	"difference": true, "between": true, "e.g": true, "eg": true, "kind": true, "kinds": true,
 	"way": true, "ways": true, "some": true, "any": true, "thing": true, "things": true,
