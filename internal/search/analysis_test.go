@@ -194,48 +194,32 @@ func TestExcerptKeepsCodeAndURLs(t *testing.T) {
 	}
 }
 
-// A long section is split into passages; an excerpt from the second one
-// that starts "This allows ..." takes the sentence it leans on from the
-// first.
-func TestExcerptTakesTheSentenceBeforeAcrossPassages(t *testing.T) {
+// A long section is split into passages, here just before "This allows
+// ...". An excerpt from the second passage takes the sentence it leans on
+// from the first; a run that ends the first goes on into the second, where
+// the thought continues.
+func TestExcerptsCrossPassageBoundaries(t *testing.T) {
 	filler := strings.Repeat("Monitoring covers response times, error rates and the use of every resource on the servers. ", 15)
 	body := filler + "Engineers also study historical load data to find trends in usage.\n\nThis allows them to anticipate traffic spikes and plan capacity early."
 	dir := writeFolder(t, map[string]string{
 		"monitoring.md": "---\ntitle: Monitoring\n---\n\n" + body + "\n",
 	})
 	ix := build(t, dir, Options{})
-	ans, err := ix.Ask(context.Background(), "how can you anticipate traffic spikes", 3)
-	if err != nil || len(ans.Results) == 0 {
-		t.Fatalf("no answer: %v", err)
-	}
-	got := ans.Results[0].Excerpt.Plain()
-	if !strings.Contains(got, "traffic spikes") || !strings.Contains(got, "historical load data") {
-		t.Errorf("excerpt %q, want the spikes sentence with the one before it", got)
-	}
 	if ps := ix.byArt[0]; len(ps) < 2 || !strings.HasPrefix(ps[len(ps)-1].text, "This allows") {
 		t.Fatalf("passages %+v: the test needs the section split before \"This allows\"", ps)
 	}
-}
-
-// And the other way: a run that ends its passage goes on into the next
-// passage of the section, where the thought continues.
-func TestExcerptGoesOnAcrossPassages(t *testing.T) {
-	filler := strings.Repeat("Monitoring covers response times, error rates and the use of every resource on the servers. ", 15)
-	body := filler + "Engineers also study historical load data to find trends in usage.\n\nThis allows them to anticipate traffic spikes and plan capacity early."
-	dir := writeFolder(t, map[string]string{
-		"monitoring.md": "---\ntitle: Monitoring\n---\n\n" + body + "\n",
-	})
-	ix := build(t, dir, Options{})
-	ans, err := ix.Ask(context.Background(), "why study historical load data", 1)
-	if err != nil || len(ans.Results) == 0 {
-		t.Fatalf("no answer: %v", err)
-	}
-	got := ans.Results[0].Excerpt.Plain()
-	if !strings.Contains(got, "historical load data") || !strings.Contains(got, "anticipate traffic spikes") {
-		t.Errorf("excerpt %q, want the historical-data sentence and the one after it", got)
-	}
-	if ps := ix.byArt[0]; len(ps) < 2 || !strings.HasPrefix(ps[len(ps)-1].text, "This allows") {
-		t.Fatalf("passages %+v: the test needs the section split before \"This allows\"", ps)
+	for _, tc := range []struct{ q, why string }{
+		{"how can you anticipate traffic spikes", "the spikes sentence with the one before it"},
+		{"why study historical load data", "the historical-data sentence and the one after it"},
+	} {
+		ans, err := ix.Ask(context.Background(), tc.q, 1)
+		if err != nil || len(ans.Results) == 0 {
+			t.Fatalf("%q: no answer: %v", tc.q, err)
+		}
+		got := ans.Results[0].Excerpt.Plain()
+		if !strings.Contains(got, "historical load data") || !strings.Contains(got, "anticipate traffic spikes") {
+			t.Errorf("%q: excerpt %q, want %s", tc.q, got, tc.why)
+		}
 	}
 }
 

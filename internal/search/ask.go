@@ -53,6 +53,10 @@ var queryStop = map[string]bool{
 	"kbbot": true, "bot": true,
 }
 
+// isQuestionWord reports whether a lower-case word carries no topic: a
+// queryStop word, or a contraction typed without its apostrophe.
+func isQuestionWord(w string) bool { return queryStop[w] || contractions[w] }
+
 // politeness are the queryStop words that are never a topic, even alone.
 var politeness = map[string]bool{
 	"hi": true, "hey": true, "hello": true, "hiya": true, "thanks": true, "thank": true,
@@ -131,7 +135,7 @@ func (ix *Index) terms(q string) []term {
 	}
 	onlyStop := true
 	for i, w := range lower {
-		if !queryStop[w] && !contractions[w] || isAllCaps(words[i]) {
+		if !isQuestionWord(w) || isAllCaps(words[i]) {
 			onlyStop = false
 		}
 	}
@@ -151,7 +155,7 @@ func (ix *Index) terms(q string) []term {
 		}
 		// Question words carry no topic, unless typed as a name
 		// (EXPLAIN, LIKE) or unless nothing else is left.
-		if w == "" || (queryStop[w] || contractions[w]) && !isAllCaps(typed) && !(onlyStop && !politeness[w]) {
+		if w == "" || isQuestionWord(w) && !isAllCaps(typed) && !(onlyStop && !politeness[w]) {
 			continue
 		}
 		if syn == nil {
@@ -566,10 +570,9 @@ func (ix *Index) setIDF(ctx context.Context, ts []term) error {
 		}
 		if df == 0 {
 			for _, p := range t.parts {
-				df = max(df, ix.phraseDF(p))
-				if ix.phraseDF(p) == 0 && !ix.inMeta(p) {
-					t.foreign = true
-				}
+				pdf := ix.phraseDF(p)
+				df = max(df, pdf)
+				t.foreign = t.foreign || pdf == 0 && !ix.inMeta(p)
 			}
 		}
 		t.known = df > 0 || ix.inMeta(t.stem) || ix.anyInMeta(t.synonyms) || ix.anyInMeta(t.parts)

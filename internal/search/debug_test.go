@@ -6,21 +6,14 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/kbbot/kbbot/internal/knowledge"
 )
 
 func TestDebug(t *testing.T) {
-	dir := os.Getenv("DEBUG_DIR")
-	r, _ := knowledge.Load(context.Background(), dir, knowledge.Options{}, nil)
-	ix, err := Build(context.Background(), filepath.Join(t.TempDir(), "ix"), r.Articles, nil, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := build(t, os.Getenv("DEBUG_DIR"), Options{})
 	fmt.Println("docs", ix.docCount, "df", len(ix.df))
 	for _, q := range strings.Split(os.Getenv("DEBUG_Q"), ";") {
 		ts := ix.terms(q)

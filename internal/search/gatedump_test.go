@@ -7,11 +7,9 @@ import (
 	"encoding/json"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/kbbot/kbbot/internal/knowledge"
 	"github.com/kbbot/kbbot/internal/quality"
 )
 
@@ -22,11 +20,7 @@ import (
 // Gate variants can then be tried offline on every question at once
 // (README protocol row "the I don't know gates ...", 2026-12-04).
 func TestGateDump(t *testing.T) {
-	r, _ := knowledge.Load(context.Background(), os.Getenv("AM_DIR"), knowledge.Options{}, nil)
-	ix, err := Build(context.Background(), filepath.Join(t.TempDir(), "ix"), r.Articles, nil, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := build(t, os.Getenv("AM_DIR"), Options{})
 	out, _ := os.Create(os.Getenv("AM_OUT"))
 	defer out.Close()
 	enc := json.NewEncoder(out)

@@ -7,22 +7,16 @@ import (
 	"fmt"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/kbbot/kbbot/internal/knowledge"
 	"github.com/kbbot/kbbot/internal/quality"
 )
 
 // TestAnswerMisses shows, for answer questions whose article is right but
 // whose first excerpt lacks the answer, which passage holds it.
 func TestAnswerMisses(t *testing.T) {
-	r, _ := knowledge.Load(context.Background(), os.Getenv("AM_DIR"), knowledge.Options{}, nil)
-	ix, err := Build(context.Background(), filepath.Join(t.TempDir(), "ix"), r.Articles, nil, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := build(t, os.Getenv("AM_DIR"), Options{})
 	qs, _ := quality.ReadQuestions(os.Getenv("AM_Q"))
 	for _, q := range qs {
 		if len(q.Answer) == 0 {
@@ -71,11 +65,7 @@ func contains(list []string, s string) bool {
 }
 
 func TestPassages(t *testing.T) {
-	r, _ := knowledge.Load(context.Background(), os.Getenv("AM_DIR"), knowledge.Options{}, nil)
-	ix, err := Build(context.Background(), filepath.Join(t.TempDir(), "ix"), r.Articles, nil, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := build(t, os.Getenv("AM_DIR"), Options{})
 	q := os.Getenv("AM_QQ")
 	ts := ix.terms(q)
 	ix.setIDF(context.Background(), ts)
