@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	unitok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+
+	"github.com/kbbot/kbbot/internal/kb"
 )
 
 func TestIdentParts(t *testing.T) {
@@ -639,4 +641,36 @@ func TestForeignCompoundsAreUnknown(t *testing.T) {
 			t.Errorf("%q answered = %v, want %v", q, got, want)
 		}
 	}
+}
+
+// A name wrapped in underscores is a word of its own: `__init__` is not
+// the "init" every initialisation paragraph has, while Slack's _italics_
+// around a plain word still find the word.
+func TestUnderscoreNamesAreWords(t *testing.T) {
+	dir := writeFolder(t, map[string]string{
+		"packages.md": "---\ntitle: Packages\n---\n\n## Package folders\n\nA folder becomes a package when it holds an `__init__.py` file, which runs on first import.\n",
+		"startup.md":  "---\ntitle: Startup\n---\n\n## Init order\n\nThe init system runs each init script in order; init waits for every unit before the next init step.\n",
+		"retries.md":  "---\ntitle: Retries\n---\n\n## Safe retries\n\nAn idempotent request can be retried safely.\n",
+	})
+	ix := build(t, dir, Options{})
+	for q, want := range map[string]string{
+		"what is __init__.py for":          "packages.md",
+		"which requests are _idempotent_?": "retries.md",
+	} {
+		ans, err := ix.Ask(context.Background(), q, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ans.Results) == 0 || ans.Results[0].Path != want {
+			t.Errorf("%q: first result %v, want %s", q, paths(ans.Results), want)
+		}
+	}
+}
+
+func paths(rs []kb.Result) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Path)
+	}
+	return out
 }

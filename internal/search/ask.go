@@ -30,7 +30,7 @@ const maxTerms = 24
 // error within one such step of its deadline.
 const ctxEvery = 64
 
-var wordRE = regexp.MustCompile(`[\p{L}\p{N}]+(?:[_'’.\-+#][\p{L}\p{N}]+)*[+#]*`)
+var wordRE = regexp.MustCompile(`_*[\p{L}\p{N}]+(?:[_'’.\-+#][\p{L}\p{N}]+)*_*[+#]*`)
 
 // queryStop are words that carry no topic in a question. The index's own
 // English stop list removes most function words; these are question words
@@ -162,6 +162,17 @@ func (ix *Index) terms(q string) []term {
 			syn = ix.opts.Synonyms.Of(w)
 		}
 		stem, parts := ix.analyse(typed)
+		if bare := strings.Trim(typed, "_"); bare != typed {
+			// A name wrapped in underscores (`__main__`, `_private`) is a
+			// word of its own where the index has it, with its bare word
+			// as its part; elsewhere (Slack's _italics_) the bare word.
+			bstem, _ := ix.analyse(bare)
+			if ix.phraseDF(stem) == 0 && !ix.inMeta(stem) {
+				stem, parts, w = bstem, "", strings.Trim(w, "_")
+			} else if parts == "" {
+				parts = bstem
+			}
+		}
 		if stem == "" && len(syn) == 0 {
 			continue
 		}
