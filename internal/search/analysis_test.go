@@ -674,3 +674,37 @@ func paths(rs []kb.Result) []string {
 	}
 	return out
 }
+
+// Release notes name a feature in passing; the page that documents it ranks
+// first even when the notes use the question's words as often.
+func TestChangelogsRankBelowTheDocumentedFeature(t *testing.T) {
+	dir := writeFolder(t, map[string]string{
+		"whatsnew.html": "<html><head><title>What's New In Pooler 3.2</title></head><body><h1>What's New In Pooler 3.2</h1><h2>Connection pool idle timeout</h2><p>The connection pool gained an idle timeout: idle connections in the pool are closed after the idle timeout. The pool also logs each idle timeout.</p><p>Other changes: faster startup.</p></body></html>",
+		"pool.html":     "<html><head><title>Connection pool</title></head><body><h1>Connection pool</h1><h2>Idle timeout</h2><p>Set idle_timeout to close connections that stayed idle in the pool longer than that many seconds; the default is 600.</p><h2>Size</h2><p>max_size bounds how many connections the pool opens.</p></body></html>",
+		"other.html":    "<html><head><title>Other</title></head><body><h1>Other</h1><p>Unrelated text about replication slots and standby servers.</p></body></html>",
+	})
+	ix := build(t, dir, Options{})
+	if got := firstPath(t, ix, "connection pool idle timeout"); got != "pool.html" {
+		t.Errorf("got %q first, want pool.html above the release notes", got)
+	}
+}
+
+func TestIsChangelog(t *testing.T) {
+	for _, tc := range []struct {
+		path, title string
+		want        bool
+	}{
+		{"whatsnew/3.3.html", "What’s New In Python 3.3", true},
+		{"release-15-4.html", "E.12. Release 15.4", true},
+		{"CHANGELOG.md", "Project history", true},
+		{"docs/release-notes.md", "Notes", true},
+		{"pool.html", "Connection pool", false},
+		{"news-feed.md", "Building a news feed", false},
+		{"raft-state.md", "Changes of state in a Raft cluster", false},
+		{"CHANGES.rst", "Changes in version 2.0", true},
+	} {
+		if got := isChangelog(&kb.Article{Path: tc.path, Title: tc.title}); got != tc.want {
+			t.Errorf("isChangelog(%q, %q) = %v, want %v", tc.path, tc.title, got, tc.want)
+		}
+	}
+}

@@ -45,6 +45,7 @@ type artStats struct {
 	defs        bag      // every term its passages define
 	heading     bag      // every heading of the article
 	own         float64  // share of the article's text that is not link text
+	changelog   bool     // release notes or a changelog (isChangelog)
 	passages    []passStats
 	all         []uint32
 	postings    []posting // which passages hold each term, for articles of many passages
@@ -143,6 +144,7 @@ func (g *bagger) bag(texts ...string) bag {
 func (ix *Index) computeStats(a *kb.Article, ps []passage, g *bagger) *artStats {
 	st := &artStats{title: g.bag(a.Title), tags: g.bag(strings.Join(a.Tags, " "), strings.Join(a.Aliases, " "))}
 	st.name = g.bag(titleName(a.Title)).ids
+	st.changelog = isChangelog(a)
 	texts := make([]string, len(ps))
 	for i, p := range ps {
 		texts[i] = p.text
@@ -324,7 +326,31 @@ func altTF(b *bag, a alt) float64 {
 // bm25f scores one passage of an article for the question.
 func (ix *Index) bm25f(st *artStats, p int, qs []qterm, s Settings) float64 {
 	ps := &st.passages[p]
-	return ix.bm25fOf([nFields]*bag{&ps.body, &ps.heading, &st.title, &st.tags, &ps.defs}, &ix.avgLen, qs, s) * hub(ps.own, s)
+	return ix.bm25fOf([nFields]*bag{&ps.body, &ps.heading, &st.title, &st.tags, &ps.defs}, &ix.avgLen, qs, s) * hub(ps.own, s) * changelog(st, s)
+}
+
+// changelog discounts release notes and changelogs ("What's New In Python
+// 3.3", "Release 15.14", CHANGELOG.md): each item names a feature in
+// passing, so they hold the words of many questions whose answer is the
+// page that documents the feature. They still answer when nothing else
+// does.
+func changelog(st *artStats, s Settings) float64 {
+	if st.changelog {
+		return s.ChangelogWeight
+	}
+	return 1
+}
+
+var (
+	changelogTitle = regexp.MustCompile(`(?i)^(?:what.?s new\b|release notes?\b|change ?logs?\b|changes(?: in\b.*)?$|release (?:v|version )?\d+(?:\.\d+)*$)`)
+	changelogFile  = regexp.MustCompile(`(?i)^(?:change ?logs?|changes|news|release[-_ ]?notes?)(?:\.[a-z]+)?$`)
+)
+
+// isChangelog tells release notes by their title (without its section
+// number) or their file name.
+func isChangelog(a *kb.Article) bool {
+	base := a.Path[strings.LastIndex(a.Path, "/")+1:]
+	return changelogTitle.MatchString(strings.TrimSpace(sectionNumber.ReplaceAllString(a.Title, ""))) || changelogFile.MatchString(base)
 }
 
 // hub discounts text that is mostly links: a back-of-book index or a table
@@ -358,7 +384,7 @@ func (ix *Index) choice(st *artStats, p int, qs []qterm, s Settings) float64 {
 
 // bm25fArticle scores a whole article as one document.
 func (ix *Index) bm25fArticle(st *artStats, qs []qterm, s Settings) float64 {
-	return ix.bm25fOf([nFields]*bag{&st.body, &st.heading, &st.title, &st.tags, &st.defs}, &ix.avgArtLen, qs, s) * hub(st.own, s)
+	return ix.bm25fOf([nFields]*bag{&st.body, &st.heading, &st.title, &st.tags, &st.defs}, &ix.avgArtLen, qs, s) * hub(st.own, s) * changelog(st, s)
 }
 
 func (ix *Index) bm25fOf(bags [nFields]*bag, avg *[nFields]float64, qs []qterm, s Settings) float64 {

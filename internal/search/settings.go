@@ -54,6 +54,7 @@ type Settings struct {
 	RareCandidates     bool    `json:"rare_candidates"`      // also fetch candidates for the rarest question word alone
 	TitleNamed         float64 `json:"title_named"`          // score x (1 + this x share of the question a title names whole), named in score.go (README: tn0.25)
 	ChoiceHeading      float64 `json:"choice_heading"`       // weight of a passage's heading path when choosing which of an article's passages to show (README: ch3)
+	ChangelogWeight    float64 `json:"changelog_weight"`     // scores of release notes and changelogs are scaled by this (changelog in score.go; README: cl0.7)
 }
 
 // DefaultSettings are what kbbot ships with.
@@ -87,6 +88,7 @@ var DefaultSettings = Settings{
 	ExtraPassageShare:  0.5,
 	RareCandidates:     true,
 	ChoiceHeading:      3,
+	ChangelogWeight:    0.7,
 	TitleNamed:         0.25,
 }
 
