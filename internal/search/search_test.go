@@ -55,6 +55,7 @@ func TestQualityGates(t *testing.T) {
 		{seeds, "testdata/eval/seeds-holdout5.jsonl", 0.6, 1},
 		{seeds, "testdata/eval/seeds-holdout6.jsonl", 0.55, 1},
 		{seeds, "testdata/eval/seeds-holdout7.jsonl", 0.55, 1},
+		{seeds, "testdata/eval/seeds-holdout8.jsonl", 0.4, 0.65},
 		{kbix, filepath.Join(shared, "eval", "kb-dev.jsonl"), 0.9, 1},
 		{kbix, "testdata/eval/kb-fresh.jsonl", 0.8, 0.8},
 		{kbix, "testdata/eval/kb-extra.jsonl", 0.95, 1},
@@ -65,6 +66,7 @@ func TestQualityGates(t *testing.T) {
 		{kbix, "testdata/eval/kb-holdout5.jsonl", 0.7, 1},
 		{kbix, "testdata/eval/kb-holdout6.jsonl", 0.65, 0.75},
 		{kbix, "testdata/eval/kb-holdout7.jsonl", 0.8, 0.5},
+		{kbix, "testdata/eval/kb-holdout8.jsonl", 0.65, 0.25},
 	} {
 		t.Run(filepath.Base(tc.set), func(t *testing.T) {
 			qs, err := quality.ReadQuestions(tc.set)
