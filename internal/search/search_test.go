@@ -56,6 +56,7 @@ func TestQualityGates(t *testing.T) {
 		{seeds, "testdata/eval/seeds-holdout6.jsonl", 0.55, 1},
 		{seeds, "testdata/eval/seeds-holdout7.jsonl", 0.55, 1},
 		{seeds, "testdata/eval/seeds-holdout8.jsonl", 0.4, 0.65},
+		{seeds, "testdata/eval/seeds-holdout9.jsonl", 0.4, 1},
 		{kbix, filepath.Join(shared, "eval", "kb-dev.jsonl"), 0.9, 1},
 		{kbix, "testdata/eval/kb-fresh.jsonl", 0.8, 0.8},
 		{kbix, "testdata/eval/kb-extra.jsonl", 0.95, 1},
@@ -67,6 +68,7 @@ func TestQualityGates(t *testing.T) {
 		{kbix, "testdata/eval/kb-holdout6.jsonl", 0.65, 0.75},
 		{kbix, "testdata/eval/kb-holdout7.jsonl", 0.8, 0.5},
 		{kbix, "testdata/eval/kb-holdout8.jsonl", 0.65, 0.25},
+		{kbix, "testdata/eval/kb-holdout9.jsonl", 0.6, 0.75},
 	} {
 		t.Run(filepath.Base(tc.set), func(t *testing.T) {
 			qs, err := quality.ReadQuestions(tc.set)
