@@ -708,3 +708,32 @@ func TestIsChangelog(t *testing.T) {
 		}
 	}
 }
+
+// A question that names a documented identifier finds the page that defines
+// it, even when another page holds more of the question's other words and
+// mentions the name in passing.
+func TestDocumentedNameFindsItsDefinition(t *testing.T) {
+	files := map[string]string{
+		"runtime-wal.html": "<html><head><title>Write-ahead log settings</title></head><body><h1>Write-ahead log settings</h1><dl>" +
+			"<dt id=\"guc-wal-level\"><code>wal_level</code> (enum)</dt><dd><p>Decides how much information is written to the log.</p></dd>" +
+			"<dt id=\"guc-wal-compression\"><code>wal_compression</code> (enum)</dt><dd><p>Compresses full-page images written to the log with the chosen algorithm: pglz, lz4 or zstd.</p></dd>" +
+			"<dt id=\"guc-wal-buffers\"><code>wal_buffers</code> (integer)</dt><dd><p>Shared memory used for log data not yet written to disk.</p></dd>" +
+			"</dl></body></html>",
+		"basebackup.html": "<html><head><title>Base backups</title></head><body><h1>Base backups</h1><h2>Compression</h2><p>Compression of a base backup supports several algorithms: gzip, lz4 and zstd. Compression can run on the client or on the server, and each algorithm supports a level. Which algorithms are supported depends on the build; compression of the log itself is wal_compression, a server setting.</p></body></html>",
+	}
+	// The question's other words are common in a manual.
+	for i := range 6 {
+		files[fmt.Sprintf("page%d.html", i)] = fmt.Sprintf("<html><head><title>Page %d</title></head><body><h1>Page %d</h1><p>Topic %d text. Some tools support compression with several algorithms; see their own pages for which are supported.</p></body></html>", i, i, i)
+	}
+	const q = "which compression algorithms does wal_compression support"
+	if got := firstPath(t, build(t, writeFolder(t, files), Options{}), q); got != "runtime-wal.html" {
+		t.Errorf("got %q first, want runtime-wal.html, which defines wal_compression", got)
+	}
+	// The name's weight is what decides: without it, the page full of the
+	// other words wins.
+	s := DefaultSettings
+	s.NameWeight = 1
+	if got := firstPath(t, build(t, writeFolder(t, files), Options{Settings: s}), q); got != "basebackup.html" {
+		t.Errorf("with NameWeight 1 got %q first; the test no longer exercises documentedName", got)
+	}
+}

@@ -273,6 +273,7 @@ type qterm struct {
 	alts []alt
 	idf  float64
 	cw   float64 // its weight in coverage: idf x specificity^Generic
+	rank float64 // its IDF's multiplier in ranking: NameWeight for a documented name, else 1
 }
 
 func (ix *Index) qterms(ts []term, s Settings) []qterm {
@@ -283,6 +284,10 @@ func (ix *Index) qterms(ts []term, s Settings) []qterm {
 			sp = unknownSpecificity(t.word)
 		}
 		q := qterm{idf: t.idf, cw: t.idf * math.Pow(sp, s.Generic)}
+		q.rank = 1
+		if ix.documentedName(t) {
+			q.rank = s.NameWeight
+		}
 		add := func(stem string, w float64) {
 			var ids []uint32
 			for _, x := range strings.Fields(stem) {
@@ -310,6 +315,22 @@ func (ix *Index) qterms(ts []term, s Settings) []qterm {
 	return out
 }
 
+// documentedName reports whether a question word is an identifier
+// (`wal_compression`, `os.path.join`, `camelCase`: analysed whole and in
+// parts; not a hyphenated compound) that the knowledge base writes whole in
+// a title, heading, defined term or tag. Such a name is the most specific
+// thing a question can say: a manual heads the definition of each
+// parameter, function and option with it. BM25's saturation lets a page
+// holding many of the question's other words outscore that definition, so
+// in ranking (not in choosing the passage to show, nor in coverage) its IDF
+// weighs NameWeight times. A name the documents only mention in passing
+// (a user's own table name, `audit_log`) is not boosted: with every
+// identifier boosted, PostgreSQL sets lost a question each (README, the
+// 2026-12-05 "documented names" row).
+func (ix *Index) documentedName(t term) bool {
+	return len(t.parts) == 1 && ix.inMeta(t.stem)
+}
+
 // altTF is how often an alternative occurs in a bag: the rarest of its
 // words, since all must be there.
 func altTF(b *bag, a alt) float64 {
@@ -326,7 +347,7 @@ func altTF(b *bag, a alt) float64 {
 // bm25f scores one passage of an article for the question.
 func (ix *Index) bm25f(st *artStats, p int, qs []qterm, s Settings) float64 {
 	ps := &st.passages[p]
-	return ix.bm25fOf([nFields]*bag{&ps.body, &ps.heading, &st.title, &st.tags, &ps.defs}, &ix.avgLen, qs, s) * hub(ps.own, s) * changelog(st, s)
+	return ix.bm25fOf([nFields]*bag{&ps.body, &ps.heading, &st.title, &st.tags, &ps.defs}, &ix.avgLen, qs, s, true) * hub(ps.own, s) * changelog(st, s)
 }
 
 // changelog discounts release notes and changelogs ("What's New In Python
@@ -375,7 +396,7 @@ func (ix *Index) choice(st *artStats, p int, qs []qterm, s Settings) float64 {
 	var none bag
 	cs := s
 	cs.HeadingBoost = s.ChoiceHeading
-	sc := ix.bm25fOf([nFields]*bag{&ps.body, &ps.heading, &none, &none, &ps.defs}, &ix.avgLen, qs, cs)
+	sc := ix.bm25fOf([nFields]*bag{&ps.body, &ps.heading, &none, &none, &ps.defs}, &ix.avgLen, qs, cs, false)
 	if ps.lead && len(st.passages) > 1 {
 		sc *= s.LeadWeight
 	}
@@ -384,10 +405,12 @@ func (ix *Index) choice(st *artStats, p int, qs []qterm, s Settings) float64 {
 
 // bm25fArticle scores a whole article as one document.
 func (ix *Index) bm25fArticle(st *artStats, qs []qterm, s Settings) float64 {
-	return ix.bm25fOf([nFields]*bag{&st.body, &st.heading, &st.title, &st.tags, &st.defs}, &ix.avgArtLen, qs, s) * hub(st.own, s) * changelog(st, s)
+	return ix.bm25fOf([nFields]*bag{&st.body, &st.heading, &st.title, &st.tags, &st.defs}, &ix.avgArtLen, qs, s, true) * hub(st.own, s) * changelog(st, s)
 }
 
-func (ix *Index) bm25fOf(bags [nFields]*bag, avg *[nFields]float64, qs []qterm, s Settings) float64 {
+// bm25fOf is BM25F over the given fields; ranking applies each word's
+// ranking multiplier (qterm.rank) to its IDF.
+func (ix *Index) bm25fOf(bags [nFields]*bag, avg *[nFields]float64, qs []qterm, s Settings, ranking bool) float64 {
 	params := [nFields]fieldParams{{1, s.BodyB}, {s.HeadingBoost, s.MetaB}, {s.TitleBoost, s.MetaB}, {s.TagsBoost, s.MetaB}, {s.HeadingBoost, s.MetaB}}
 	var norm [nFields]float64
 	for f := range bags {
@@ -407,7 +430,11 @@ func (ix *Index) bm25fOf(bags [nFields]*bag, avg *[nFields]float64, qs []qterm, 
 			tf += params[f].w * x / norm[f]
 		}
 		if tf > 0 {
-			score += q.idf * tf / (s.K1 + tf)
+			idf := q.idf
+			if ranking && q.rank > 0 {
+				idf *= q.rank
+			}
+			score += idf * tf / (s.K1 + tf)
 		}
 	}
 	return score

@@ -55,6 +55,7 @@ type Settings struct {
 	TitleNamed         float64 `json:"title_named"`          // score x (1 + this x share of the question a title names whole), named in score.go (README: tn0.25)
 	ChoiceHeading      float64 `json:"choice_heading"`       // weight of a passage's heading path when choosing which of an article's passages to show (README: ch3)
 	ChangelogWeight    float64 `json:"changelog_weight"`     // scores of release notes and changelogs are scaled by this (changelog in score.go; README: cl0.7)
+	NameWeight         float64 `json:"name_weight"`          // in ranking, the IDF of an identifier a title, heading or defined term holds whole weighs this many times (documentedName in score.go; README: nw2)
 }
 
 // DefaultSettings are what kbbot ships with.
@@ -90,6 +91,7 @@ var DefaultSettings = Settings{
 	ChoiceHeading:      3,
 	ChangelogWeight:    0.7,
 	TitleNamed:         0.25,
+	NameWeight:         2,
 }
 
 // indexKey hashes the settings that shape the index itself (not the query).
