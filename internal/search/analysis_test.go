@@ -737,3 +737,28 @@ func TestDocumentedNameFindsItsDefinition(t *testing.T) {
 		t.Errorf("with NameWeight 1 got %q first; the test no longer exercises documentedName", got)
 	}
 }
+
+// A long section is cut into passages where the indexer found a paragraph
+// break, not where its thought ends: a question whose words the section
+// holds across that cut is answered, not met with "I don't know".
+func TestCoverageSpansThePassageCut(t *testing.T) {
+	files := map[string]string{
+		"station.md": "# Pump station\n\n## Maintenance\n\n" +
+			"Every spring the crew flushes each hydrant on the north loop and checks the turbine bearings for wear, noting anything unusual in the station log before the summer demand begins and pressure in the mains climbs again.\n\n" +
+			"The lantern over the intake must stay lit through the night, because divers inspect the screens after dark when the flow is lowest and the water is clearest for them to see by.\n",
+		"office.md":  "# Office\n\nThe office opens at nine and closes at five; visitors sign in at the front desk.\n",
+		"parking.md": "# Parking\n\nStaff park behind the office; the gate code changes every month.\n",
+	}
+	s := DefaultSettings
+	s.PassageChars = 300 // one paragraph per passage
+	ix := build(t, writeFolder(t, files), Options{Settings: s})
+	if n := len(ix.byArt[0]) + len(ix.byArt[1]) + len(ix.byArt[2]); n != 4 {
+		t.Fatalf("%d passages, want the Maintenance section cut in two (the test's premise)", n)
+	}
+	// hydrant and turbine are in the first paragraph, lantern in the
+	// second; two words the folder never uses weigh against the question.
+	const q = "hydrant turbine lantern quibblesnort flarnish"
+	if got := firstPath(t, ix, q); got != "station.md" {
+		t.Errorf("got %q, want station.md: its section holds every known word of the question", got)
+	}
+}

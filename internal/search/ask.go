@@ -541,7 +541,16 @@ func (ix *Index) rank(ctx context.Context, hits search.DocumentMatchCollection, 
 	}
 	order()
 	for i := range cands {
-		cands[i].pcov = ix.passageCoverage(ix.stats[cands[i].art], cands[i].pass, qs)
+		c := &cands[i]
+		// A long section is cut into passages at a paragraph near
+		// PassageChars, not where its thought ends, and the excerpt shown
+		// grows into the next passage of the section: the passage explains
+		// the question together with that next one.
+		var next []int
+		if ps := ix.byArt[c.art]; c.pass+1 < len(ps) && ps[c.pass+1].sec == ps[c.pass].sec {
+			next = append(next, c.pass+1)
+		}
+		c.pcov = ix.passageCoverage(ix.stats[c.art], c.pass, qs, next...)
 	}
 	return cands, nil
 }
@@ -683,7 +692,8 @@ func (ix *Index) highlightTerms(ts []term) map[string]float64 {
 // "maxmemory-policy", is a name from elsewhere and counts as unknown),
 // (2) the best article contains at least MinCoverage of the IDF weight of
 // the words that do occur (it is about the question, not one stray word),
-// and (3) its best passage, with its heading and title, contains at least
+// and (3) its best passage, with its heading and title (and the next
+// passage of its section, where a long section was cut), contains at least
 // MinPassageCoverage of it (on a large corpus every common word occurs
 // somewhere in a long article).
 func (ix *Index) covers(ts []term, cov, pcov float64) bool {

@@ -538,9 +538,21 @@ func has(all []uint32, a alt) bool {
 }
 
 // passageCoverage is the IDF-weighted share of the question's known words
-// that occur in one passage (its text, heading, title or tags).
-func (ix *Index) passageCoverage(st *artStats, p int, qs []qterm) float64 {
+// that occur in one passage (its text, heading, title or tags), or in the
+// text of the further passages given (the rest of its section).
+func (ix *Index) passageCoverage(st *artStats, p int, qs []qterm, more ...int) float64 {
 	ps := &st.passages[p]
+	held := func(a alt) bool {
+		if altTF(&ps.body, a) > 0 || altTF(&ps.heading, a) > 0 || altTF(&st.title, a) > 0 || altTF(&st.tags, a) > 0 {
+			return true
+		}
+		for _, j := range more {
+			if altTF(&st.passages[j].body, a) > 0 {
+				return true
+			}
+		}
+		return false
+	}
 	var got, total float64
 	for _, q := range qs {
 		if len(q.alts) == 0 {
@@ -551,7 +563,7 @@ func (ix *Index) passageCoverage(st *artStats, p int, qs []qterm) float64 {
 		}
 		total += q.cw
 		for _, a := range q.alts {
-			if altTF(&ps.body, a) > 0 || altTF(&ps.heading, a) > 0 || altTF(&st.title, a) > 0 || altTF(&st.tags, a) > 0 {
+			if held(a) {
 				got += q.cw
 				break
 			}
