@@ -21,8 +21,9 @@
 //   - internal/search: the Library that owns index generations, and the
 //     Index that answers: analysis.go (the tokenizer, folding, identifier
 //     splitting), ask.go (candidates from Bleve, the "I don't know" rule), score.go
-//     (BM25F over passages and whole articles, and a title the question
-//     names), english.go (a word's everyday-English specificity, which
+//     (BM25F over passages and whole articles, a title the question
+//     names, and a documented identifier it types weighing twice),
+//     english.go (a word's everyday-English specificity, which
 //     weighs it in the "I don't know" rule, and chat's contractions
 //     without apostrophes), fuzzy.go (unknown words to the nearest index
 //     term, else the everyday word they misspell), excerpt.go (the
